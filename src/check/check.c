@@ -1,0 +1,419 @@
+/*
+ * check.c - one domain, end to end.  See check.h.
+ *
+ * A check counts what it has in flight (DNS lookups and SMTP sessions);
+ * each completion may start more work (an MX answer starts the address
+ * lookups, an address answer starts sessions) and decrements the count.
+ * When it reaches zero the result is complete: servers are put in a stable
+ * order, findings are derived, and done_cb runs from a separate event, so
+ * it never runs inside libunbound's or a bufferevent's callback.
+ *
+ * RFC 5321 5.1 is the map: MX records sorted by preference; no MX at all
+ * means the domain itself is the host (implicit MX); RFC 7505: a single
+ * "MX 0 ." says the domain takes no mail.
+ */
+#include "check/check.h"
+
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/dns_name.h"
+#include "dns/dns_resolver.h"
+#include "dns/dns_wire.h"
+#include "util/sanitize.h"
+
+struct probe {
+	struct check		*c;
+	struct server_result	*server;
+	struct smtp_params	 params;
+	struct smtp_session	*session;	/* NULL once done */
+};
+
+struct addr_lookup {
+	struct check		*c;
+	struct host_result	*host;
+	int			 rrtype;
+	struct dns_lookup	*lookup;	/* NULL once answered */
+};
+
+struct check {
+	const struct check_env	*env;
+	struct domain_result	*res;
+	check_done_cb		*done_cb;
+	void			*arg;
+	size_t			 pending;
+	struct dns_lookup	*mx_lookup;
+	struct addr_lookup	*addr_lookups;	/* 2 per host: A, AAAA */
+	struct probe		**probes;
+	size_t			 n_probes;
+	size_t			 cap_probes;
+	struct event		*complete;
+	struct timeval		 started;
+};
+
+void
+check_config_defaults(struct check_config *cfg)
+{
+	static const struct smtp_reply_limits limits = SMTP_REPLY_LIMITS_DEFAULT;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->port = 25;
+	cfg->ehlo_name = "mailtls.invalid";
+	cfg->dns_timeout_ms = 10000;
+	cfg->connect_timeout_ms = 10000;
+	cfg->reply_timeout_ms = 30000;
+	cfg->tls_timeout_ms = 30000;
+	cfg->max_mx_hosts = 16;
+	cfg->max_addresses = 8;
+	cfg->probe_reserved = 1;
+	cfg->limits = limits;
+}
+
+static void
+work_done(struct check *c)
+{
+	if (--c->pending == 0)
+		event_active(c->complete, EV_TIMEOUT, 0);
+}
+
+static void
+record_dns(struct dns_status *st, const struct dns_answer *a)
+{
+	st->done = 1;
+	st->outcome = a->outcome;
+	st->dnssec = a->dnssec;
+	st->why_bogus = a->why_bogus ? strdup(a->why_bogus) : NULL;
+	st->canonname = a->canonname ? strdup(a->canonname) : NULL;
+	st->error = a->error ? sanitize_str(a->error, 200) : NULL;
+}
+
+/* --- SMTP sessions ---------------------------------------------------- */
+
+static void
+on_session_done(void *arg)
+{
+	struct probe *pr = arg;
+
+	pr->session = NULL;
+	work_done(pr->c);
+}
+
+static void
+start_probe(struct check *c, struct host_result *h, struct server_result *srv)
+{
+	const struct check_config *cfg = c->env->cfg;
+	struct probe *pr;
+
+	if (c->n_probes == c->cap_probes) {
+		size_t cap = c->cap_probes ? c->cap_probes * 2 : 8;
+		struct probe **v = realloc(c->probes, cap * sizeof(*v));
+		if (v == NULL)
+			goto nomem;
+		c->probes = v;
+		c->cap_probes = cap;
+	}
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		goto nomem;
+	c->probes[c->n_probes++] = pr;
+	pr->c = c;
+	pr->server = srv;
+	pr->params.addr = srv->addr;
+	pr->params.port = cfg->port;
+	pr->params.ehlo_name = cfg->ehlo_name;
+	pr->params.server_name = h->name;
+	pr->params.connect_timeout_ms = cfg->connect_timeout_ms;
+	pr->params.reply_timeout_ms = cfg->reply_timeout_ms;
+	pr->params.tls_timeout_ms = cfg->tls_timeout_ms;
+	pr->params.limits = cfg->limits;
+	pr->params.tls_ctx = c->env->tls_ctx;
+	pr->session = smtp_session_start(c->env->base, &pr->params, &srv->smtp,
+	    &srv->tls, on_session_done, pr);
+	if (pr->session != NULL)
+		c->pending++;
+	return;
+nomem:
+	srv->smtp.status = SMTP_STATUS_NOT_TESTED;
+	srv->smtp.error = strdup("out of memory");
+}
+
+static void
+add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
+{
+	struct server_result *srv, **v;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return;
+	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
+	if (v == NULL) {
+		free(srv);
+		return;
+	}
+	h->servers = v;
+	h->servers[h->n_servers++] = srv;
+	srv->addr = *addr;
+	netaddr_to_text(addr, srv->addr_text, sizeof(srv->addr_text));
+	srv->reserved = netaddr_reserved(addr);
+	if (srv->reserved != NULL && !c->env->cfg->probe_reserved) {
+		srv->smtp.status = SMTP_STATUS_NOT_TESTED;
+		srv->smtp.error = strdup("reserved address not tested "
+		    "(--allow-reserved tests it)");
+		return;
+	}
+	start_probe(c, h, srv);
+}
+
+/* --- address lookups -------------------------------------------------- */
+
+static void
+on_address(void *arg, const struct dns_answer *a)
+{
+	struct addr_lookup *al = arg;
+	struct check *c = al->c;
+	struct host_result *h = al->host;
+	size_t i, want = al->rrtype == DNS_RR_A ? 4 : 16, added = 0;
+
+	al->lookup = NULL;
+	record_dns(al->rrtype == DNS_RR_A ? &h->a : &h->aaaa, a);
+	/* A bogus answer is not an address: DANE senders would not use it. */
+	for (i = 0; a->dnssec != DNSSEC_BOGUS && i < a->count; i++) {
+		struct netaddr addr;
+
+		if (a->rrs[i].len != want || added == c->env->cfg->max_addresses)
+			continue;
+		memset(&addr, 0, sizeof(addr));
+		addr.family = al->rrtype == DNS_RR_A ? AF_INET : AF_INET6;
+		memcpy(addr.bytes, a->rrs[i].rdata, want);
+		add_server(c, h, &addr);
+		added++;
+	}
+	work_done(c);
+}
+
+static void
+start_address_lookups(struct check *c)
+{
+	const struct check_config *cfg = c->env->cfg;
+	struct domain_result *d = c->res;
+	size_t i, k;
+
+	c->addr_lookups = calloc(d->n_hosts * 2, sizeof(*c->addr_lookups));
+	if (c->addr_lookups == NULL)
+		return;
+	for (i = 0; i < d->n_hosts; i++) {
+		for (k = 0; k < 2; k++) {
+			struct addr_lookup *al = &c->addr_lookups[2 * i + k];
+
+			al->c = c;
+			al->host = &d->hosts[i];
+			al->rrtype = k == 0 ? DNS_RR_A : DNS_RR_AAAA;
+			al->lookup = dns_lookup(c->env->dns, al->host->name,
+			    al->rrtype, cfg->dns_timeout_ms, on_address, al);
+			if (al->lookup != NULL)
+				c->pending++;
+		}
+	}
+}
+
+/* --- MX lookup -------------------------------------------------------- */
+
+struct mx_entry {
+	uint16_t	pref;
+	char		name[DNS_WIRE_TEXT_MAX];
+};
+
+static int
+mx_order(const void *a, const void *b)
+{
+	const struct mx_entry *x = a, *y = b;
+
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? -1 : 1;
+	return strcasecmp(x->name, y->name);
+}
+
+static int
+add_host(struct domain_result *d, const char *name, int preference)
+{
+	struct host_result *h = &d->hosts[d->n_hosts];
+	char norm[DNS_NAME_MAX + 1];
+	const char *why;
+
+	memset(h, 0, sizeof(*h));
+	h->preference = preference;
+	/* Names from the wire are looked up as they are, shown sanitised. */
+	h->name = dns_name_normalize(name, norm, &why) == 0 ? strdup(norm) :
+	    sanitize_str(name, DNS_WIRE_TEXT_MAX);
+	if (h->name == NULL)
+		return -1;
+	d->n_hosts++;
+	return 0;
+}
+
+static void
+hosts_from_mx(struct check *c, const struct dns_answer *a)
+{
+	struct domain_result *d = c->res;
+	struct mx_entry *mx;
+	size_t i, n = 0, roots = 0, limit = c->env->cfg->max_mx_hosts;
+
+	if ((mx = calloc(a->count, sizeof(*mx))) == NULL)
+		return;
+	for (i = 0; i < a->count; i++) {
+		if (dns_wire_mx(a->rrs[i].rdata, a->rrs[i].len, &mx[n].pref,
+		    mx[n].name) == -1)
+			continue;		/* malformed RDATA: skip it */
+		if (strcmp(mx[n].name, ".") == 0) {
+			roots++;
+			continue;
+		}
+		n++;
+	}
+	if (roots > 0 && n == 0)
+		d->null_mx = 1;
+	else
+		d->null_mx_mixed = roots;
+	qsort(mx, n, sizeof(*mx), mx_order);
+	if ((d->hosts = calloc(n ? n : 1, sizeof(*d->hosts))) == NULL) {
+		free(mx);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t j;
+		int dup = 0;
+
+		for (j = 0; j < d->n_hosts && !dup; j++)
+			dup = dns_name_equal(d->hosts[j].name, mx[i].name);
+		if (dup)
+			continue;
+		if (d->n_hosts == limit) {
+			d->mx_ignored++;
+			continue;
+		}
+		if (add_host(d, mx[i].name, mx[i].pref) == -1)
+			break;
+	}
+	free(mx);
+}
+
+static void
+on_mx(void *arg, const struct dns_answer *a)
+{
+	struct check *c = arg;
+	struct domain_result *d = c->res;
+
+	c->mx_lookup = NULL;
+	record_dns(&d->mx, a);
+	if (a->dnssec == DNSSEC_BOGUS) {
+		/* Validating senders see SERVFAIL: nothing to connect to. */
+	} else if (a->outcome == DNS_OK) {
+		hosts_from_mx(c, a);
+	} else if (a->outcome == DNS_NODATA) {
+		d->implicit_mx = 1;
+		if ((d->hosts = calloc(1, sizeof(*d->hosts))) != NULL)
+			add_host(d, d->name, -1);
+	}
+	start_address_lookups(c);
+	work_done(c);
+}
+
+/* --- completion ------------------------------------------------------- */
+
+static int
+server_order(const void *a, const void *b)
+{
+	const struct server_result *x = *(struct server_result *const *)a;
+	const struct server_result *y = *(struct server_result *const *)b;
+
+	if (x->addr.family != y->addr.family)
+		return x->addr.family == AF_INET ? -1 : 1;
+	return memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes));
+}
+
+static void
+check_free(struct check *c)
+{
+	size_t i;
+
+	if (c->mx_lookup != NULL)
+		dns_lookup_cancel(c->mx_lookup);
+	for (i = 0; c->addr_lookups && i < c->res->n_hosts * 2; i++)
+		if (c->addr_lookups[i].lookup != NULL)
+			dns_lookup_cancel(c->addr_lookups[i].lookup);
+	for (i = 0; i < c->n_probes; i++) {
+		if (c->probes[i]->session != NULL)
+			smtp_session_cancel(c->probes[i]->session);
+		free(c->probes[i]);
+	}
+	free(c->probes);
+	free(c->addr_lookups);
+	if (c->complete != NULL)
+		event_free(c->complete);
+	free(c);
+}
+
+static void
+on_complete(evutil_socket_t fd, short what, void *arg)
+{
+	struct check *c = arg;
+	struct domain_result *d = c->res;
+	check_done_cb *cb = c->done_cb;
+	void *cbarg = c->arg;
+	struct timeval now, dt;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < d->n_hosts; i++)
+		qsort(d->hosts[i].servers, d->hosts[i].n_servers,
+		    sizeof(*d->hosts[i].servers), server_order);
+	event_base_gettimeofday_cached(c->env->base, &now);
+	evutil_timersub(&now, &c->started, &dt);
+	d->elapsed_ms = (unsigned)(dt.tv_sec * 1000 + dt.tv_usec / 1000);
+	findings_derive(d, (int64_t)now.tv_sec);
+	check_free(c);
+	cb(cbarg, d);
+}
+
+struct check *
+check_start(const struct check_env *env, const char *domain,
+    check_done_cb *done_cb, void *arg)
+{
+	struct check *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->env = env;
+	c->done_cb = done_cb;
+	c->arg = arg;
+	if ((c->res = calloc(1, sizeof(*c->res))) == NULL ||
+	    (c->res->name = strdup(domain)) == NULL ||
+	    (c->complete = event_new(env->base, -1, 0, on_complete, c)) == NULL)
+		goto fail;
+	c->res->port = env->cfg->port;
+	event_base_gettimeofday_cached(env->base, &c->started);
+	c->res->started = (int64_t)c->started.tv_sec;
+	c->mx_lookup = dns_lookup(env->dns, domain, DNS_RR_MX,
+	    env->cfg->dns_timeout_ms, on_mx, c);
+	if (c->mx_lookup == NULL)
+		goto fail;
+	c->pending = 1;
+	return c;
+fail:
+	domain_result_free(c->res);
+	c->res = NULL;
+	if (c->complete != NULL)
+		event_free(c->complete);
+	free(c);
+	return NULL;
+}
+
+void
+check_cancel(struct check *c)
+{
+	struct domain_result *d = c->res;
+
+	check_free(c);
+	domain_result_free(d);
+}

@@ -1,0 +1,63 @@
+/*
+ * check.h - assess one domain: MX lookup, address lookups, one SMTP/TLS
+ * session per MX address, then findings.
+ *
+ * Everything runs on the caller's event loop, concurrently: the address
+ * lookups of all MX hosts at once, and each address's SMTP session as soon
+ * as its address is known.  `scan` runs thousands of these side by side
+ * with the same code.
+ *
+ * Ownership: check_start() returns a handle the loop owns.  done_cb runs
+ * exactly once, from the event loop, and receives the finished
+ * domain_result, which the callee then owns (domain_result_free()); the
+ * handle is gone by then.  check_cancel() stops a check without done_cb.
+ */
+#ifndef MAILTLS_CHECK_H
+#define MAILTLS_CHECK_H
+
+#include <stdint.h>
+
+#include "check/result.h"
+#include "smtp/smtp_reply.h"
+
+struct event_base;
+struct dns_resolver;
+struct ssl_ctx_st;
+
+struct check_config {
+	uint16_t		 port;		/* 25 */
+	const char		*ehlo_name;
+	unsigned		 dns_timeout_ms;
+	unsigned		 connect_timeout_ms;
+	unsigned		 reply_timeout_ms;
+	unsigned		 tls_timeout_ms;
+	size_t			 max_mx_hosts;
+	size_t			 max_addresses;	/* per host and family */
+	int			 probe_reserved; /* connect to reserved addresses */
+	struct smtp_reply_limits limits;
+};
+
+struct check_env {
+	struct event_base	*base;
+	struct dns_resolver	*dns;
+	struct ssl_ctx_st	*tls_ctx;
+	const struct check_config *cfg;
+};
+
+typedef void check_done_cb(void *arg, struct domain_result *result);
+
+struct check;
+
+/*
+ * check_start - assess domain (already normalised, see dns_name.h).  env and
+ * env->cfg must outlive the check.  NULL when out of memory.
+ */
+struct check *check_start(const struct check_env *env, const char *domain,
+    check_done_cb *done_cb, void *arg);
+
+void check_cancel(struct check *c);
+
+/* check_config_defaults - the defaults every command starts from. */
+void check_config_defaults(struct check_config *cfg);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * findings.c - the table of finding kinds and the rules that attach them.
+ * See findings.h.
+ *
+ * Severities follow what the problem does to mail in transit:
+ *   critical  mail travels in clear text, or senders cannot deliver at all;
+ *   high      encryption is easy to defeat or breaks for common senders;
+ *   medium    weak, or fails for senders that authenticate (DANE, MTA-STS);
+ *   low       worth fixing, no immediate effect;
+ *   info      context.
+ * Certificate problems are "medium", not fatal: opportunistic senders do
+ * not check certificates, but senders enforcing MTA-STS or DANE-TA do.
+ */
+#include "check/findings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/result.h"
+#include "util/sanitize.h"
+
+#define DAY (24 * 60 * 60)
+#define EXPIRY_WARN_DAYS 30
+
+static const struct finding_kind kinds[] = {
+	[F_DOMAIN_NXDOMAIN] = { "domain-nxdomain", SEV_CRITICAL,
+	    "The domain does not exist in DNS (NXDOMAIN)",
+	    "Check the spelling. If the domain should receive mail, publish "
+	    "it in DNS with MX records." },
+	[F_DOMAIN_DNS_FAILURE] = { "domain-dns-failure", SEV_HIGH,
+	    "The MX lookup failed",
+	    "Senders defer mail while the domain's name servers fail. Check "
+	    "that every authoritative server answers for the zone." },
+	[F_DNSSEC_BOGUS] = { "dnssec-bogus", SEV_CRITICAL,
+	    "DNSSEC validation failed (bogus)",
+	    "Validating resolvers return SERVFAIL, so senders behind them "
+	    "cannot deliver. Re-sign the zone or fix the DS record at the "
+	    "parent (RFC 4035)." },
+	[F_DNSSEC_UNSIGNED] = { "dnssec-unsigned", SEV_INFO,
+	    "The MX records are not DNSSEC-signed",
+	    "Without DNSSEC, senders cannot use DANE (RFC 7672) and an "
+	    "attacker can forge MX answers. Sign the zone." },
+	[F_NULL_MX] = { "null-mx", SEV_INFO,
+	    "The domain declares that it accepts no mail (null MX, RFC 7505)",
+	    "Nothing to do if the domain should not receive mail." },
+	[F_NULL_MX_MIXED] = { "null-mx-mixed", SEV_MEDIUM,
+	    "A null MX (\".\") is published beside other MX records",
+	    "RFC 7505 3: a null MX must be the only MX record. Remove it, or "
+	    "remove the others." },
+	[F_IMPLICIT_MX] = { "implicit-mx", SEV_LOW,
+	    "No MX records: mail goes to the domain's own address (implicit "
+	    "MX, RFC 5321 5.1)",
+	    "Publish an MX record naming the mail server, or a null MX "
+	    "(\"MX 0 .\", RFC 7505) if the domain receives no mail." },
+	[F_NO_MX_HOSTS] = { "no-mail-server", SEV_CRITICAL,
+	    "No mail server of the domain has an address",
+	    "Every MX host must have an A or AAAA record." },
+	[F_TOO_MANY_MX] = { "too-many-mx", SEV_LOW,
+	    "More MX hosts than mailtls checks",
+	    "Only the most preferred hosts were checked." },
+	[F_MX_IS_CNAME] = { "mx-is-cname", SEV_LOW,
+	    "The MX host name is an alias (CNAME)",
+	    "RFC 2181 10.3 and RFC 5321 5.1: an MX must name a host with "
+	    "address records, not an alias. Point the MX at the canonical "
+	    "name." },
+	[F_MX_NO_ADDRESS] = { "mx-no-address", SEV_HIGH,
+	    "The MX host has no IPv4 or IPv6 address",
+	    "Add A and/or AAAA records for the host, or remove the MX record." },
+	[F_MX_ADDRESS_DNS_FAILURE] = { "mx-address-dns-failure", SEV_MEDIUM,
+	    "The address lookup of the MX host failed",
+	    "Check the name servers of the MX host's zone." },
+	[F_ADDRESS_RESERVED] = { "address-reserved", SEV_MEDIUM,
+	    "The address is not reachable from the Internet",
+	    "A loopback, private or reserved address in a public MX is a "
+	    "mistake (or a test setup): senders cannot connect to it." },
+	[F_NO_STARTTLS] = { "no-starttls", SEV_CRITICAL,
+	    "The server does not offer STARTTLS: mail arrives in clear text",
+	    "Enable STARTTLS with a certificate (Postfix: smtpd_tls_security_"
+	    "level = may, smtpd_tls_chain_files; Exim: tls_certificate, "
+	    "tls_privatekey; Sendmail: CERT_DIR/confSERVER_CERT; OpenSMTPD: "
+	    "listen on ... tls pki NAME). RFC 3207." },
+	[F_STARTTLS_REFUSED] = { "starttls-refused", SEV_HIGH,
+	    "The server advertises STARTTLS but refuses it",
+	    "Usually a certificate or key the server cannot load (Postfix "
+	    "logs \"TLS not available due to local problem\"). Senders then "
+	    "deliver in clear text. Fix the TLS configuration." },
+	[F_TLS_HANDSHAKE_FAILED] = { "tls-handshake-failed", SEV_HIGH,
+	    "STARTTLS was accepted but the TLS handshake failed",
+	    "Senders either fall back to clear text or defer the mail. Check "
+	    "the server's protocol and cipher settings and its certificate." },
+	[F_STARTTLS_INJECTION] = { "starttls-injection", SEV_HIGH,
+	    "Data followed the 220 reply to STARTTLS (command injection)",
+	    "Something on the path, or the server, sends extra bytes after "
+	    "\"220\"; a vulnerable client would act on them inside TLS "
+	    "(CVE-2011-0411). Update the server software; check middleboxes." },
+	[F_SMTP_PROTOCOL_ERROR] = { "smtp-protocol-error", SEV_HIGH,
+	    "The server broke the SMTP protocol",
+	    "Senders will fail the same way. Check the server, and any "
+	    "firewall or proxy in front of it." },
+	[F_INCONCLUSIVE] = { "inconclusive", SEV_INFO,
+	    "No conclusion for this address (try again later)",
+	    "Temporary refusals, timeouts and resets say nothing about "
+	    "STARTTLS; check again later. If it persists, senders cannot "
+	    "deliver here either." },
+	[F_EHLO_HELO_ONLY] = { "helo-only", SEV_HIGH,
+	    "The server refuses EHLO and speaks only HELO",
+	    "Without ESMTP (RFC 5321) there is no STARTTLS. Enable ESMTP." },
+	[F_TLS_VERSION_OLD] = { "tls-version-obsolete", SEV_HIGH,
+	    "The best protocol the server negotiated is older than TLS 1.2",
+	    "TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current "
+	    "senders. Enable TLS 1.2 and 1.3 (Postfix: smtpd_tls_protocols = "
+	    ">=TLSv1.2 only after checking your senders)." },
+	[F_MODERN_CLIENT_REFUSES] = { "modern-client-refuses", SEV_HIGH,
+	    "A default modern client would refuse this handshake: mail from "
+	    "up-to-date senders queues",
+	    "Fix the parameter named in the detail (for \"dh key too small\": "
+	    "use a 2048-bit or larger DH group, or offer ECDHE)." },
+	[F_DH_WEAK] = { "dh-group-too-small", SEV_HIGH,
+	    "The Diffie-Hellman group is smaller than 2048 bits",
+	    "Use RFC 7919 ffdhe2048 or larger (Postfix: smtpd_tls_dh1024_"
+	    "param_file with a 2048-bit group; Sendmail: DHParameters; Exim: "
+	    "tls_dhparam = ffdhe2048), or prefer ECDHE." },
+	[F_NO_FORWARD_SECRECY] = { "no-forward-secrecy", SEV_MEDIUM,
+	    "The negotiated key exchange has no forward secrecy (RSA)",
+	    "Prefer ECDHE and DHE suites, so a stolen key cannot decrypt "
+	    "recorded mail." },
+	[F_CIPHER_WEAK] = { "cipher-weak", SEV_HIGH,
+	    "The negotiated cipher has less than 128-bit strength",
+	    "Remove 3DES, RC4, DES and EXPORT suites from the server's list." },
+	[F_CERT_EXPIRED] = { "cert-expired", SEV_MEDIUM,
+	    "The certificate has expired",
+	    "Renew it. Senders enforcing MTA-STS or DANE-TA refuse it." },
+	[F_CERT_NOT_YET_VALID] = { "cert-not-yet-valid", SEV_MEDIUM,
+	    "The certificate is not valid yet",
+	    "Check the server clock and the certificate's notBefore date." },
+	[F_CERT_EXPIRES_SOON] = { "cert-expires-soon", SEV_LOW,
+	    "The certificate expires within 30 days",
+	    "Renew it, and check that automatic renewal reloads the MTA." },
+	[F_CERT_NAME_MISMATCH] = { "cert-name-mismatch", SEV_MEDIUM,
+	    "The certificate does not name the MX host",
+	    "Add the MX host name to the certificate's subjectAltName. MTA-STS "
+	    "senders check it (RFC 8461 4.2)." },
+	[F_CERT_SELF_SIGNED] = { "cert-self-signed", SEV_LOW,
+	    "The certificate is self-signed",
+	    "Fine for opportunistic TLS and DANE-EE(3); senders enforcing "
+	    "MTA-STS need a certificate from a public CA." },
+	[F_CERT_UNTRUSTED] = { "cert-untrusted", SEV_MEDIUM,
+	    "The certificate chain does not verify against the trust store",
+	    "Serve the full chain (leaf and intermediates) from a public CA." },
+	[F_CERT_WEAK_KEY] = { "cert-weak-key", SEV_HIGH,
+	    "The certificate key is weaker than 112-bit strength",
+	    "Use RSA 2048 or larger, or ECDSA P-256." },
+	[F_CERT_SHA1] = { "cert-sha1-signature", SEV_MEDIUM,
+	    "The certificate is signed with SHA-1 or MD5",
+	    "Reissue it with a SHA-256 signature." },
+};
+_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == F_COUNT,
+    "one entry per finding_id");
+
+static const char *const severity_names[] = {
+	[SEV_INFO] = "info",
+	[SEV_LOW] = "low",
+	[SEV_MEDIUM] = "medium",
+	[SEV_HIGH] = "high",
+	[SEV_CRITICAL] = "critical",
+};
+_Static_assert(sizeof(severity_names) / sizeof(severity_names[0]) == SEV_COUNT,
+    "one name per severity");
+
+const struct finding_kind *
+finding_kind(enum finding_id id)
+{
+	return &kinds[id];
+}
+
+const char *
+severity_name(enum severity s)
+{
+	return s < SEV_COUNT ? severity_names[s] : "?";
+}
+
+void
+findings_add(struct findings *f, enum finding_id id, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 4;
+		struct finding *v = realloc(f->v, cap * sizeof(*v));
+		if (v == NULL)
+			return;		/* a lost finding beats a crash */
+		f->v = v;
+		f->cap = cap;
+	}
+	f->v[f->n].id = id;
+	f->v[f->n].detail = NULL;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		f->v[f->n].detail = sanitize_str(buf, sizeof(buf));
+	}
+	f->n++;
+}
+
+int
+findings_has(const struct findings *f, enum finding_id id)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v[i].id == id)
+			return 1;
+	return 0;
+}
+
+void
+findings_free(struct findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].detail);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+/* --- rules ------------------------------------------------------------ */
+
+static void
+derive_dns(struct domain_result *d)
+{
+	const struct dns_status *mx = &d->mx;
+	size_t i, with_address = 0;
+
+	if (mx->dnssec == DNSSEC_BOGUS)
+		findings_add(&d->findings, F_DNSSEC_BOGUS, "MX lookup: %s",
+		    mx->why_bogus ? mx->why_bogus : "validation failed");
+	else if (mx->outcome == DNS_NXDOMAIN)
+		findings_add(&d->findings, F_DOMAIN_NXDOMAIN, NULL);
+	else if (mx->outcome != DNS_OK && mx->outcome != DNS_NODATA)
+		findings_add(&d->findings, F_DOMAIN_DNS_FAILURE, "MX lookup: %s%s%s",
+		    dns_outcome_name(mx->outcome), mx->error ? ": " : "",
+		    mx->error ? mx->error : "");
+	else if (mx->dnssec == DNSSEC_INSECURE)
+		findings_add(&d->findings, F_DNSSEC_UNSIGNED, NULL);
+	if (d->null_mx)
+		findings_add(&d->findings, F_NULL_MX, NULL);
+	if (d->null_mx_mixed > 0)
+		findings_add(&d->findings, F_NULL_MX_MIXED, "%zu null MX record(s) "
+		    "beside %zu other MX host(s)", d->null_mx_mixed, d->n_hosts);
+	if (d->implicit_mx)
+		findings_add(&d->findings, F_IMPLICIT_MX, NULL);
+	if (d->mx_ignored > 0)
+		findings_add(&d->findings, F_TOO_MANY_MX, "%zu MX hosts not checked",
+		    d->mx_ignored);
+
+	for (i = 0; i < d->n_hosts; i++) {
+		struct host_result *h = &d->hosts[i];
+		const struct dns_status *fail = NULL;
+
+		if (h->a.canonname != NULL || h->aaaa.canonname != NULL)
+			findings_add(&h->findings, F_MX_IS_CNAME, "%s is an alias of %s",
+			    h->name, h->a.canonname ? h->a.canonname :
+			    h->aaaa.canonname);
+		if (h->a.dnssec == DNSSEC_BOGUS || h->aaaa.dnssec == DNSSEC_BOGUS)
+			findings_add(&h->findings, F_DNSSEC_BOGUS,
+			    "address lookup of %s", h->name);
+		if (h->a.outcome != DNS_OK && h->a.outcome != DNS_NODATA &&
+		    h->a.outcome != DNS_NXDOMAIN)
+			fail = &h->a;
+		else if (h->aaaa.outcome != DNS_OK && h->aaaa.outcome != DNS_NODATA &&
+		    h->aaaa.outcome != DNS_NXDOMAIN)
+			fail = &h->aaaa;
+		if (fail != NULL)
+			findings_add(&h->findings, F_MX_ADDRESS_DNS_FAILURE,
+			    "%s lookup: %s", fail == &h->a ? "A" : "AAAA",
+			    dns_outcome_name(fail->outcome));
+		else if (h->n_servers == 0)
+			findings_add(&h->findings, F_MX_NO_ADDRESS, "%s: %s",
+			    h->name, h->a.outcome == DNS_NXDOMAIN ?
+			    "the name does not exist" : "no A or AAAA records");
+		if (h->n_servers > 0)
+			with_address++;
+	}
+	if (d->n_hosts > 0 && with_address == 0 && !d->null_mx)
+		findings_add(&d->findings, F_NO_MX_HOSTS, NULL);
+}
+
+static void
+derive_smtp(struct server_result *s)
+{
+	const struct smtp_facts *sf = &s->smtp;
+
+	if (s->reserved != NULL)
+		findings_add(&s->findings, F_ADDRESS_RESERVED, "%s is %s",
+		    s->addr_text, s->reserved);
+	switch (sf->status) {
+	case SMTP_STATUS_TLS_OK:
+		break;
+	case SMTP_STATUS_NO_STARTTLS:
+		if (sf->used_helo)
+			findings_add(&s->findings, F_EHLO_HELO_ONLY,
+			    "EHLO answered %d", sf->ehlo_code);
+		findings_add(&s->findings, F_NO_STARTTLS, "%s",
+		    sf->used_helo ? "HELO only" : "not in the EHLO reply");
+		break;
+	case SMTP_STATUS_STARTTLS_REFUSED:
+		findings_add(&s->findings, F_STARTTLS_REFUSED, "%s", sf->error);
+		break;
+	case SMTP_STATUS_TLS_FAILED:
+		findings_add(&s->findings, F_TLS_HANDSHAKE_FAILED, "%s", sf->error);
+		break;
+	case SMTP_STATUS_PROTOCOL_ERROR:
+		findings_add(&s->findings, sf->injected_bytes > 0 ?
+		    F_STARTTLS_INJECTION : F_SMTP_PROTOCOL_ERROR, "%s", sf->error);
+		break;
+	case SMTP_STATUS_NOT_TESTED:
+		break;
+	default:
+		findings_add(&s->findings, F_INCONCLUSIVE, "%s: %s",
+		    smtp_status_name(sf->status), sf->error ? sf->error : "");
+		break;
+	}
+}
+
+static void
+derive_tls(struct server_result *s, const char *host, int64_t now)
+{
+	const struct tls_facts *t = &s->tls;
+	const struct cert_facts *leaf;
+	size_t i;
+
+	if (!t->handshake_ok)
+		return;
+	if (t->version_code < 0x0303)
+		findings_add(&s->findings, F_TLS_VERSION_OLD, "negotiated %s",
+		    t->version);
+	for (i = 0; i < t->modern_refusals.n; i++)
+		findings_add(&s->findings, F_MODERN_CLIENT_REFUSES, "%s",
+		    t->modern_refusals.v[i]);
+	if (t->kx != NULL && strcmp(t->kx, "DHE") == 0 && t->kx_bits > 0 &&
+	    t->kx_bits < 2048)
+		findings_add(&s->findings, F_DH_WEAK, "%d-bit DH group", t->kx_bits);
+	if (!t->forward_secret)
+		findings_add(&s->findings, F_NO_FORWARD_SECRECY, "%s with %s key "
+		    "exchange", t->cipher ? t->cipher : "?", t->kx ? t->kx : "?");
+	if (t->cipher_bits > 0 && t->cipher_bits < 128)
+		findings_add(&s->findings, F_CIPHER_WEAK, "%s: %d bits", t->cipher,
+		    t->cipher_bits);
+	if (t->chain_len == 0)
+		return;
+	leaf = &t->chain[0];
+	if (leaf->not_after < now)
+		findings_add(&s->findings, F_CERT_EXPIRED, "expired %lld days ago",
+		    (long long)((now - leaf->not_after) / DAY));
+	else if (leaf->not_after - now < EXPIRY_WARN_DAYS * DAY)
+		findings_add(&s->findings, F_CERT_EXPIRES_SOON,
+		    "expires in %lld days", (long long)((leaf->not_after - now) / DAY));
+	if (leaf->not_before > now)
+		findings_add(&s->findings, F_CERT_NOT_YET_VALID, "valid from %lld "
+		    "days from now", (long long)((leaf->not_before - now) / DAY));
+	if (t->matched_name == NULL)
+		findings_add(&s->findings, F_CERT_NAME_MISMATCH, "%s not in %s%s",
+		    host, leaf->dns_names.n ? "subjectAltName " : "CN ",
+		    leaf->dns_names.n ? leaf->dns_names.v[0] :
+		    leaf->common_name ? leaf->common_name : "(none)");
+	if (leaf->self_signed)
+		findings_add(&s->findings, F_CERT_SELF_SIGNED, "%s", leaf->subject);
+	else if (!t->verify_ok && leaf->not_after >= now)
+		findings_add(&s->findings, F_CERT_UNTRUSTED, "%s",
+		    t->verify_error ? t->verify_error : "");
+	if (leaf->key_security_bits > 0 && leaf->key_security_bits < 112)
+		findings_add(&s->findings, F_CERT_WEAK_KEY, "%d-bit %s key",
+		    leaf->key_bits, leaf->key_type ? leaf->key_type : "?");
+	if (leaf->sig_sha1_or_worse && !leaf->self_signed)
+		findings_add(&s->findings, F_CERT_SHA1, "%s", leaf->sig_alg);
+}
+
+void
+findings_derive(struct domain_result *d, int64_t now)
+{
+	size_t i, j;
+
+	derive_dns(d);
+	for (i = 0; i < d->n_hosts; i++) {
+		struct host_result *h = &d->hosts[i];
+
+		for (j = 0; j < h->n_servers; j++) {
+			derive_smtp(h->servers[j]);
+			derive_tls(h->servers[j], h->name, now);
+		}
+	}
+}

@@ -1,0 +1,104 @@
+/*
+ * findings.h - what is wrong (or worth knowing), in words a mail
+ * administrator can act on.
+ *
+ * A finding is a verdict derived from observations: probes never create
+ * findings, findings_derive() reads a finished struct domain_result and
+ * attaches them.  Every kind has a stable id (used in JSON, docs and by
+ * anyone filtering results), a severity, a one-line title and advice on the
+ * fix; the table in findings.c is the only place they are defined.
+ */
+#ifndef MAILTLS_FINDINGS_H
+#define MAILTLS_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum severity {
+	SEV_INFO,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+	SEV_COUNT
+};
+
+enum finding_id {
+	/* domain */
+	F_DOMAIN_NXDOMAIN,
+	F_DOMAIN_DNS_FAILURE,
+	F_DNSSEC_BOGUS,
+	F_DNSSEC_UNSIGNED,
+	F_NULL_MX,
+	F_NULL_MX_MIXED,
+	F_IMPLICIT_MX,
+	F_NO_MX_HOSTS,
+	F_TOO_MANY_MX,
+	/* MX host */
+	F_MX_IS_CNAME,
+	F_MX_NO_ADDRESS,
+	F_MX_ADDRESS_DNS_FAILURE,
+	/* server address */
+	F_ADDRESS_RESERVED,
+	F_NO_STARTTLS,
+	F_STARTTLS_REFUSED,
+	F_TLS_HANDSHAKE_FAILED,
+	F_STARTTLS_INJECTION,
+	F_SMTP_PROTOCOL_ERROR,
+	F_INCONCLUSIVE,
+	F_EHLO_HELO_ONLY,
+	F_TLS_VERSION_OLD,
+	F_MODERN_CLIENT_REFUSES,
+	F_DH_WEAK,
+	F_NO_FORWARD_SECRECY,
+	F_CIPHER_WEAK,
+	F_CERT_EXPIRED,
+	F_CERT_NOT_YET_VALID,
+	F_CERT_EXPIRES_SOON,
+	F_CERT_NAME_MISMATCH,
+	F_CERT_SELF_SIGNED,
+	F_CERT_UNTRUSTED,
+	F_CERT_WEAK_KEY,
+	F_CERT_SHA1,
+	F_COUNT
+};
+
+struct finding_kind {
+	const char	*id;		/* stable, e.g. "no-starttls" */
+	enum severity	 severity;
+	const char	*title;		/* one line: what is wrong */
+	const char	*advice;	/* what to do about it */
+};
+
+struct finding {
+	enum finding_id	 id;
+	char		*detail;	/* the evidence: values seen (sanitised) */
+};
+
+struct findings {
+	struct finding	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+const struct finding_kind *finding_kind(enum finding_id id);
+const char *severity_name(enum severity s);	/* "critical", ... */
+
+/* findings_add - append id with a printf-style detail (may be NULL). */
+void findings_add(struct findings *f, enum finding_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* findings_has - 1 if id was added to f. */
+int findings_has(const struct findings *f, enum finding_id id);
+
+void findings_free(struct findings *f);
+
+struct domain_result;
+
+/*
+ * findings_derive - attach findings to d, its hosts and servers, judging
+ * certificate dates against now (seconds since the epoch).
+ */
+void findings_derive(struct domain_result *d, int64_t now);
+
+#endif

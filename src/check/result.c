@@ -1,0 +1,78 @@
+/*
+ * result.c - freeing and summarising the result model.  See result.h.
+ */
+#include "check/result.h"
+
+#include <stdlib.h>
+
+void
+dns_status_free(struct dns_status *st)
+{
+	free(st->why_bogus);
+	free(st->canonname);
+	free(st->error);
+}
+
+static void
+server_result_free(struct server_result *s)
+{
+	smtp_facts_free(&s->smtp);
+	tls_facts_free(&s->tls);
+	findings_free(&s->findings);
+	free(s);
+}
+
+static void
+host_result_free(struct host_result *h)
+{
+	size_t i;
+
+	free(h->name);
+	dns_status_free(&h->a);
+	dns_status_free(&h->aaaa);
+	for (i = 0; i < h->n_servers; i++)
+		server_result_free(h->servers[i]);
+	free(h->servers);
+	findings_free(&h->findings);
+}
+
+void
+domain_result_free(struct domain_result *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	free(d->name);
+	dns_status_free(&d->mx);
+	for (i = 0; i < d->n_hosts; i++)
+		host_result_free(&d->hosts[i]);
+	free(d->hosts);
+	findings_free(&d->findings);
+	free(d);
+}
+
+static int
+worst_of(const struct findings *f, int worst)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if ((int)finding_kind(f->v[i].id)->severity > worst)
+			worst = (int)finding_kind(f->v[i].id)->severity;
+	return worst;
+}
+
+int
+domain_result_worst(const struct domain_result *d)
+{
+	int worst = worst_of(&d->findings, -1);
+	size_t i, j;
+
+	for (i = 0; i < d->n_hosts; i++) {
+		worst = worst_of(&d->hosts[i].findings, worst);
+		for (j = 0; j < d->hosts[i].n_servers; j++)
+			worst = worst_of(&d->hosts[i].servers[j]->findings, worst);
+	}
+	return worst;
+}

@@ -1,0 +1,225 @@
+/*
+ * report_json.c - the result model as JSON (schema: docs/json.md).
+ *
+ * Absent facts are JSON null, never omitted, so consumers can rely on every
+ * key being present in every record of one schema version.
+ */
+#include "report/report.h"
+
+#include <jansson.h>
+
+#define DAY (24 * 60 * 60)
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+time_json(int64_t t)
+{
+	char buf[32];
+
+	report_fmt_time(t, buf, sizeof(buf), 1);
+	return json_string(buf);
+}
+
+static json_t *
+strvec_json(const struct strvec *sv)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return a;
+}
+
+static json_t *
+findings_json(const struct findings *f)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct finding_kind *k = finding_kind(f->v[i].id);
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:s}",
+		    "id", k->id, "severity", severity_name(k->severity),
+		    "title", k->title, "detail", str_or_null(f->v[i].detail),
+		    "fix", k->advice));
+	}
+	return a;
+}
+
+static json_t *
+dns_json(const struct dns_status *st)
+{
+	if (!st->done)
+		return json_null();
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}",
+	    "outcome", dns_outcome_name(st->outcome),
+	    "dnssec", dnssec_state_name(st->dnssec),
+	    "why_bogus", str_or_null(st->why_bogus),
+	    "canonical_name", str_or_null(st->canonname),
+	    "error", str_or_null(st->error));
+}
+
+static json_t *
+ehlo_json(int code, const struct smtp_ehlo *e)
+{
+	if (code != 250)
+		return json_null();
+	return json_pack("{s:o, s:o, s:b, s:I}",
+	    "greeting", str_or_null(e->greeting),
+	    "extensions", strvec_json(&e->lines),
+	    "starttls", smtp_ehlo_has(e, SMTP_EXT_STARTTLS),
+	    "size_limit", (json_int_t)e->size_limit);
+}
+
+static json_t *
+smtp_json(const struct smtp_facts *sf)
+{
+	return json_pack("{s:s, s:b, s:s, s:o, s:i, s:o, s:i, s:b, s:o, s:i, "
+	    "s:o, s:I, s:i, s:o, s:i}",
+	    "status", smtp_status_name(sf->status),
+	    "conclusive", smtp_status_conclusive(sf->status),
+	    "stage", smtp_stage_name(sf->stage),
+	    "error", str_or_null(sf->error),
+	    "banner_code", sf->banner_code,
+	    "banner", strvec_json(&sf->banner),
+	    "ehlo_code", sf->ehlo_code,
+	    "helo_only", sf->used_helo,
+	    "ehlo", ehlo_json(sf->ehlo_code, &sf->ehlo),
+	    "starttls_code", sf->starttls_code,
+	    "starttls_reply", str_or_null(sf->starttls_reply),
+	    "injected_bytes", (json_int_t)sf->injected_bytes,
+	    "ehlo_after_tls_code", sf->ehlo_tls_code,
+	    "ehlo_after_tls", ehlo_json(sf->ehlo_tls_code, &sf->ehlo_tls),
+	    "elapsed_ms", (int)sf->elapsed_ms);
+}
+
+static json_t *
+cert_json(const struct cert_facts *c, int64_t now)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:s, s:i, s:i, "
+	    "s:s, s:b, s:b, s:b, s:s}",
+	    "subject", c->subject,
+	    "issuer", c->issuer,
+	    "common_name", str_or_null(c->common_name),
+	    "dns_names", strvec_json(&c->dns_names),
+	    "not_before", time_json(c->not_before),
+	    "not_after", time_json(c->not_after),
+	    "days_left", (json_int_t)((c->not_after - now) / DAY),
+	    "key_type", c->key_type ? c->key_type : "unknown",
+	    "key_bits", c->key_bits,
+	    "key_security_bits", c->key_security_bits,
+	    "signature_algorithm", c->sig_alg,
+	    "signature_sha1_or_weaker", c->sig_sha1_or_worse,
+	    "self_signed", c->self_signed,
+	    "is_ca", c->is_ca,
+	    "sha256", c->sha256);
+}
+
+static json_t *
+tls_json(const struct tls_facts *t, int64_t now)
+{
+	json_t *chain;
+	size_t i;
+
+	if (!t->handshake_ok)
+		return t->error ? json_pack("{s:b, s:s}", "handshake", 0,
+		    "error", t->error) : json_null();
+	chain = json_array();
+	for (i = 0; i < t->chain_len; i++)
+		json_array_append_new(chain, cert_json(&t->chain[i], now));
+	return json_pack("{s:b, s:o, s:s, s:i, s:s, s:o, s:i, "
+	    "s:{s:o, s:o, s:i, s:i}, s:b, s:o, s:b, s:o, "
+	    "s:{s:b, s:o, s:o, s:o}}",
+	    "handshake", 1,
+	    "error", json_null(),
+	    "version", t->version,
+	    "version_code", t->version_code,
+	    "cipher", t->cipher ? t->cipher : "",
+	    "cipher_iana", str_or_null(t->cipher_iana),
+	    "cipher_bits", t->cipher_bits,
+	    "key_exchange",
+	        "kind", str_or_null(t->kx),
+	        "group", str_or_null(t->kx_group),
+	        "bits", t->kx_bits,
+	        "security_bits", t->kx_security_bits,
+	    "forward_secrecy", t->forward_secret,
+	    "signature_digest", str_or_null(t->sig_digest),
+	    "secure_renegotiation", t->secure_renegotiation,
+	    "modern_client_refusals", strvec_json(&t->modern_refusals),
+	    "certificate",
+	        "verified", t->verify_ok,
+	        "verify_error", str_or_null(t->verify_error),
+	        "name_match", str_or_null(t->matched_name),
+	        "chain", chain);
+}
+
+static json_t *
+server_json(const struct server_result *s, int64_t now)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
+	    "address", s->addr_text,
+	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
+	    "reserved", str_or_null(s->reserved),
+	    "smtp", smtp_json(&s->smtp),
+	    "tls", tls_json(&s->tls, now),
+	    "findings", findings_json(&s->findings));
+}
+
+static json_t *
+host_json(const struct host_result *h, int64_t now)
+{
+	json_t *servers = json_array();
+	size_t i;
+
+	for (i = 0; i < h->n_servers; i++)
+		json_array_append_new(servers, server_json(h->servers[i], now));
+	return json_pack("{s:s, s:o, s:{s:o, s:o}, s:o, s:o}",
+	    "host", h->name,
+	    "preference", h->preference >= 0 ? json_integer(h->preference) :
+	    json_null(),
+	    "dns", "a", dns_json(&h->a), "aaaa", dns_json(&h->aaaa),
+	    "addresses", servers,
+	    "findings", findings_json(&h->findings));
+}
+
+json_t *
+report_json(const struct domain_result *d)
+{
+	struct report_summary sum;
+	json_t *hosts = json_array();
+	int worst = domain_result_worst(d);
+	size_t i;
+
+	report_summarize(d, &sum);
+	for (i = 0; i < d->n_hosts; i++)
+		json_array_append_new(hosts, host_json(&d->hosts[i], d->started));
+	return json_pack("{s:i, s:s, s:o, s:I, s:i, s:o, s:b, s:b, "
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o}",
+	    "schema", REPORT_JSON_SCHEMA,
+	    "domain", d->name,
+	    "checked_at", time_json(d->started),
+	    "elapsed_ms", (json_int_t)d->elapsed_ms,
+	    "port", (int)d->port,
+	    "mx_lookup", dns_json(&d->mx),
+	    "null_mx", d->null_mx,
+	    "implicit_mx", d->implicit_mx,
+	    "summary",
+	        "mx_hosts", (json_int_t)sum.hosts,
+	        "addresses", (json_int_t)sum.addresses,
+	        "starttls_ok", (json_int_t)sum.starttls_ok,
+	        "no_starttls", (json_int_t)sum.no_starttls,
+	        "starttls_broken", (json_int_t)sum.tls_broken,
+	        "inconclusive", (json_int_t)sum.inconclusive,
+	        "not_tested", (json_int_t)sum.not_tested,
+	        "worst_severity", worst < 0 ? json_null() :
+	        json_string(severity_name((enum severity)worst)),
+	    "findings", findings_json(&d->findings),
+	    "mx", hosts);
+}

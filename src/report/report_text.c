@@ -1,0 +1,297 @@
+/*
+ * report_text.c - the human report.  See report.h.
+ *
+ * Layout, top to bottom: a summary a user can stop reading after; the DNS
+ * picture (MX hosts in preference order, their addresses, DNSSEC state);
+ * domain findings; then one section per server address with the headings
+ * users know from public checkers (SMTP, Certificate, Protocol, Key
+ * exchange, Cipher) and that address's findings with their fixes.
+ */
+#include "report/report.h"
+
+#include <string.h>
+#include <time.h>
+
+#define RULE "------------------------------------------------------------------------"
+#define DAY (24 * 60 * 60)
+
+void
+report_fmt_time(int64_t t, char *buf, size_t len, int iso8601)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	strftime(buf, len, iso8601 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M UTC",
+	    &tm);
+}
+
+void
+report_summarize(const struct domain_result *d, struct report_summary *s)
+{
+	size_t i, j;
+
+	memset(s, 0, sizeof(*s));
+	s->hosts = d->n_hosts;
+	for (i = 0; i < d->n_hosts; i++) {
+		for (j = 0; j < d->hosts[i].n_servers; j++) {
+			enum smtp_status st = d->hosts[i].servers[j]->smtp.status;
+
+			s->addresses++;
+			if (st == SMTP_STATUS_TLS_OK)
+				s->starttls_ok++;
+			else if (st == SMTP_STATUS_NO_STARTTLS)
+				s->no_starttls++;
+			else if (st == SMTP_STATUS_NOT_TESTED)
+				s->not_tested++;
+			else if (smtp_status_conclusive(st))
+				s->tls_broken++;
+			else
+				s->inconclusive++;
+		}
+	}
+}
+
+static void
+print_findings(FILE *out, const struct findings *f, const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct finding_kind *k = finding_kind(f->v[i].id);
+
+		fprintf(out, "%s[%s] %s (%s)\n", indent, severity_name(k->severity),
+		    k->title, k->id);
+		if (f->v[i].detail != NULL && f->v[i].detail[0] != '\0')
+			fprintf(out, "%s    seen: %s\n", indent, f->v[i].detail);
+		fprintf(out, "%s    fix:  %s\n", indent, k->advice);
+	}
+}
+
+static const char *
+dns_word(const struct dns_status *st)
+{
+	return st->done ? dns_outcome_name(st->outcome) : "not looked up";
+}
+
+static void
+print_dns(FILE *out, const struct domain_result *d)
+{
+	size_t i, j;
+
+	fprintf(out, "\nDNS\n");
+	fprintf(out, "  MX lookup      %s, DNSSEC %s%s%s\n", dns_word(&d->mx),
+	    dnssec_state_name(d->mx.dnssec), d->mx.why_bogus ? ": " : "",
+	    d->mx.why_bogus ? d->mx.why_bogus : "");
+	if (d->null_mx)
+		fprintf(out, "  MX 0 .         null MX: this domain accepts no mail\n");
+	if (d->implicit_mx)
+		fprintf(out, "  (no MX)        implicit MX: mail goes to %s itself\n",
+		    d->name);
+	for (i = 0; i < d->n_hosts; i++) {
+		const struct host_result *h = &d->hosts[i];
+
+		if (h->preference >= 0)
+			fprintf(out, "  MX %-5d %s\n", h->preference, h->name);
+		else
+			fprintf(out, "  host     %s\n", h->name);
+		if (h->a.canonname || h->aaaa.canonname)
+			fprintf(out, "           alias of %s\n", h->a.canonname ?
+			    h->a.canonname : h->aaaa.canonname);
+		fprintf(out, "           A: %s, DNSSEC %s   AAAA: %s, DNSSEC %s\n",
+		    dns_word(&h->a), dnssec_state_name(h->a.dnssec),
+		    dns_word(&h->aaaa), dnssec_state_name(h->aaaa.dnssec));
+		for (j = 0; j < h->n_servers; j++)
+			fprintf(out, "           %s%s%s\n", h->servers[j]->addr_text,
+			    h->servers[j]->reserved ? "  - " : "",
+			    h->servers[j]->reserved ? h->servers[j]->reserved : "");
+	}
+}
+
+static const char *
+status_sentence(const struct smtp_facts *sf)
+{
+	switch (sf->status) {
+	case SMTP_STATUS_TLS_OK: return "STARTTLS offered, TLS established";
+	case SMTP_STATUS_NO_STARTTLS: return "NO STARTTLS: mail arrives in clear text";
+	case SMTP_STATUS_STARTTLS_REFUSED: return "STARTTLS advertised but refused";
+	case SMTP_STATUS_TLS_FAILED: return "STARTTLS accepted, TLS handshake failed";
+	case SMTP_STATUS_PROTOCOL_ERROR: return "SMTP protocol error";
+	case SMTP_STATUS_TEMPFAIL: return "inconclusive: temporary failure, try later";
+	case SMTP_STATUS_REFUSED: return "inconclusive: the server refused the session";
+	case SMTP_STATUS_TIMEOUT: return "inconclusive: timed out";
+	case SMTP_STATUS_UNREACHABLE: return "inconclusive: could not connect";
+	case SMTP_STATUS_NOT_TESTED: return "not tested";
+	default: return "?";
+	}
+}
+
+static void
+print_ehlo(FILE *out, const char *label, const struct smtp_ehlo *e)
+{
+	size_t i, col;
+
+	fprintf(out, "    %-12s", label);
+	col = 16;
+	for (i = 0; i < e->lines.n; i++) {
+		size_t len = strlen(e->lines.v[i]) + 2;
+
+		if (col + len > 78 && col > 16) {
+			fprintf(out, "\n%16s", "");
+			col = 16;
+		}
+		fprintf(out, "%s%s", e->lines.v[i], i + 1 < e->lines.n ? ", " : "");
+		col += len;
+	}
+	fprintf(out, "%s\n", e->lines.n ? "" : "(no extensions)");
+}
+
+static void
+print_smtp(FILE *out, const struct smtp_facts *sf)
+{
+	size_t i;
+
+	fprintf(out, "  SMTP\n");
+	for (i = 0; i < sf->banner.n; i++)
+		fprintf(out, "    %-12s%d %s\n", i == 0 ? "Banner" : "",
+		    sf->banner_code, sf->banner.v[i]);
+	if (sf->used_helo)
+		fprintf(out, "    %-12sEHLO refused (%d), HELO accepted\n", "EHLO",
+		    sf->ehlo_code);
+	else if (sf->ehlo_code == 250)
+		print_ehlo(out, "EHLO", &sf->ehlo);
+	if (sf->starttls_code != 0)
+		fprintf(out, "    %-12s%d %s\n", "STARTTLS", sf->starttls_code,
+		    sf->starttls_reply ? sf->starttls_reply : "");
+	if (sf->ehlo_tls_code == 250)
+		print_ehlo(out, "EHLO in TLS", &sf->ehlo_tls);
+	if (sf->error != NULL)
+		fprintf(out, "    %-12s%s\n", "Problem", sf->error);
+}
+
+static void
+print_cert(FILE *out, const struct tls_facts *t, int64_t now)
+{
+	const struct cert_facts *c = &t->chain[0];
+	char nb[32], na[32];
+	size_t i;
+
+	report_fmt_time(c->not_before, nb, sizeof(nb), 0);
+	report_fmt_time(c->not_after, na, sizeof(na), 0);
+	fprintf(out, "  Certificate\n");
+	fprintf(out, "    %-12s%s\n", "Subject", c->subject);
+	fprintf(out, "    %-12s", "Names");
+	for (i = 0; i < c->dns_names.n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", c->dns_names.v[i]);
+	fprintf(out, "%s\n", c->dns_names.n ? "" : "(no subjectAltName)");
+	fprintf(out, "    %-12s%s\n", "Name match", t->matched_name ?
+	    t->matched_name : "NO - the certificate does not name the MX host");
+	fprintf(out, "    %-12s%s\n", "Issuer", c->issuer);
+	fprintf(out, "    %-12s%s to %s (%s%lld days)\n", "Valid", nb, na,
+	    c->not_after < now ? "EXPIRED " : "",
+	    (long long)((c->not_after < now ? now - c->not_after :
+	    c->not_after - now) / DAY));
+	fprintf(out, "    %-12s%s %d bits, signed with %s\n", "Key",
+	    c->key_type ? c->key_type : "?", c->key_bits, c->sig_alg);
+	fprintf(out, "    %-12s%s%s%s (chain of %zu sent)\n", "Trusted",
+	    t->verify_ok ? "yes" : "NO", t->verify_ok ? "" : ": ",
+	    t->verify_ok ? "" : (t->verify_error ? t->verify_error : "?"),
+	    t->chain_len);
+	if (c->self_signed)
+		fprintf(out, "    %-12sself-signed\n", "");
+	fprintf(out, "    %-12s%s\n", "SHA-256", c->sha256);
+}
+
+static void
+print_tls(FILE *out, const struct tls_facts *t, int64_t now)
+{
+	size_t i;
+
+	if (!t->handshake_ok) {
+		if (t->error != NULL)
+			fprintf(out, "  TLS\n    %-12s%s\n", "Error", t->error);
+		return;
+	}
+	if (t->chain_len > 0)
+		print_cert(out, t, now);
+	fprintf(out, "  Protocol      %s\n", t->version);
+	fprintf(out, "  Key exchange  %s", t->kx ? t->kx : "?");
+	if (t->kx_group != NULL)
+		fprintf(out, ", %s %d bits", t->kx_group, t->kx_bits);
+	fprintf(out, "%s\n", t->forward_secret ? ", forward secrecy" :
+	    ", NO forward secrecy");
+	fprintf(out, "  Cipher        %s (%d bits)\n", t->cipher ? t->cipher : "?",
+	    t->cipher_bits);
+	if (t->modern_refusals.n == 0)
+		fprintf(out, "  Modern client a default OpenSSL 3 sender connects\n");
+	for (i = 0; i < t->modern_refusals.n; i++)
+		fprintf(out, "  %-14s%s\n", i == 0 ? "Modern client" : "",
+		    i == 0 ? "REFUSES this server:" : "");
+	for (i = 0; i < t->modern_refusals.n; i++)
+		fprintf(out, "    - %s\n", t->modern_refusals.v[i]);
+}
+
+static void
+print_server(FILE *out, const struct domain_result *d,
+    const struct host_result *h, const struct server_result *s)
+{
+	fprintf(out, "\n%s\n%s [%s]:%u", RULE, h->name, s->addr_text, d->port);
+	if (h->preference >= 0)
+		fprintf(out, "  (MX %d)", h->preference);
+	fprintf(out, "\n%s\n", RULE);
+	fprintf(out, "  Status        %s\n", status_sentence(&s->smtp));
+	if (s->smtp.status != SMTP_STATUS_NOT_TESTED)
+		print_smtp(out, &s->smtp);
+	else if (s->smtp.error)
+		fprintf(out, "    %s\n", s->smtp.error);
+	print_tls(out, &s->tls, d->started);
+	if (s->findings.n > 0) {
+		fprintf(out, "  Findings\n");
+		print_findings(out, &s->findings, "    ");
+	}
+}
+
+void
+report_text(FILE *out, const struct domain_result *d)
+{
+	struct report_summary sum;
+	char when[32];
+	int worst = domain_result_worst(d);
+	size_t i, j;
+
+	report_summarize(d, &sum);
+	report_fmt_time(d->started, when, sizeof(when), 0);
+	fprintf(out, "mailtls report for %s  (%s, %u ms)\n", d->name, when,
+	    d->elapsed_ms);
+	fprintf(out, "%s\n", RULE);
+	fprintf(out, "Summary: %zu mail host%s, %zu address%s: %zu with working "
+	    "STARTTLS, %zu without STARTTLS, %zu with STARTTLS broken, %zu "
+	    "inconclusive", sum.hosts, sum.hosts == 1 ? "" : "s", sum.addresses,
+	    sum.addresses == 1 ? "" : "es", sum.starttls_ok, sum.no_starttls,
+	    sum.tls_broken, sum.inconclusive);
+	if (sum.not_tested)
+		fprintf(out, ", %zu not tested", sum.not_tested);
+	fprintf(out, ".\nWorst finding: %s\n", worst < 0 ? "none" :
+	    severity_name((enum severity)worst));
+
+	print_dns(out, d);
+	if (d->findings.n > 0) {
+		fprintf(out, "\nDomain findings\n");
+		print_findings(out, &d->findings, "  ");
+	}
+	for (i = 0; i < d->n_hosts; i++) {
+		const struct host_result *h = &d->hosts[i];
+
+		if (h->findings.n > 0) {
+			fprintf(out, "\nFindings for %s\n", h->name);
+			print_findings(out, &h->findings, "  ");
+		}
+	}
+	for (i = 0; i < d->n_hosts; i++)
+		for (j = 0; j < d->hosts[i].n_servers; j++)
+			print_server(out, d, &d->hosts[i], d->hosts[i].servers[j]);
+	fprintf(out, "\n");
+}
