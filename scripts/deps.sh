@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake pkg-config
             libssl-dev libunbound-dev libevent-dev libcurl4-openssl-dev
             libsqlite3-dev libpq-dev libjansson-dev libcmocka-dev)
 # Test lab: real servers and the tools that configure them.
-lab_pkgs=(openssl postfix nsd ldnsutils dns-root-data iproute2 clang
+lab_pkgs=(openssl postfix nsd ldnsutils dns-root-data iproute2 jq clang
           libclang-rt-14-dev)
 
 missing=()

@@ -168,8 +168,10 @@ options_parse(int argc, char **argv, struct options *o)
 			options_usage(stdout);
 			exit(0);
 		default:
-			return fail("%s: unknown option or missing value",
-			    argv[optind - 1]);
+			if (optopt != 0 && optopt < OPT_JSON)
+				return fail("-%c: unknown option (see --help)", optopt);
+			return fail("%s: unknown option or missing value "
+			    "(see --help)", argv[optind - 1]);
 		}
 	}
 	o->args = argv + optind;

@@ -78,12 +78,14 @@ dns_resolver_new(struct event_base *base, const struct dns_config *config,
 	if (config->forwarder != NULL) {
 		/*
 		 * The user named the server to ask, possibly on loopback or
-		 * serving a private .test zone: let the queries go there.
+		 * serving a private .test zone (RFC 6761): let the queries go
+		 * there.  ("nodefault" is ignored when set through the API;
+		 * "transparent" with no local data has the same effect.)
 		 */
 		if (ub_check(ub_ctx_set_option(r->ub, "do-not-query-localhost:",
 		    "no"), "do-not-query-localhost", err, errlen) ||
 		    ub_check(ub_ctx_set_option(r->ub, "local-zone:",
-		    "test. nodefault"), "local-zone", err, errlen))
+		    "test. transparent"), "local-zone", err, errlen))
 			goto fail;
 		if (ub_ctx_set_fwd(r->ub, config->forwarder) != 0) {
 			snprintf(err, errlen, "--resolver %s: not an IP address "
@@ -201,8 +203,14 @@ on_ub_result(void *arg, int err, struct ub_result *res)
 	}
 	if (res->bogus && res->why_bogus != NULL)
 		a.why_bogus = why = sanitize_str(res->why_bogus, 512);
-	if (res->canonname != NULL && !dns_name_equal(res->canonname, l->qname))
-		a.canonname = canon = sanitize_str(res->canonname, 300);
+	if (res->canonname != NULL && !dns_name_equal(res->canonname, l->qname) &&
+	    (canon = sanitize_str(res->canonname, 300)) != NULL) {
+		size_t clen = strlen(canon);
+
+		if (clen > 1 && canon[clen - 1] == '.')	/* we drop the final dot */
+			canon[clen - 1] = '\0';
+		a.canonname = canon;
+	}
 	if (a.outcome == DNS_OK) {
 		while (res->data[n] != NULL)
 			n++;

@@ -139,11 +139,12 @@ print_ehlo(FILE *out, const char *label, const struct smtp_ehlo *e)
 	for (i = 0; i < e->lines.n; i++) {
 		size_t len = strlen(e->lines.v[i]) + 2;
 
-		if (col + len > 78 && col > 16) {
-			fprintf(out, "\n%16s", "");
+		if (i > 0 && col + len > 78) {
+			fprintf(out, ",\n%16s", "");
 			col = 16;
-		}
-		fprintf(out, "%s%s", e->lines.v[i], i + 1 < e->lines.n ? ", " : "");
+		} else if (i > 0)
+			fprintf(out, ", ");
+		fprintf(out, "%s", e->lines.v[i]);
 		col += len;
 	}
 	fprintf(out, "%s\n", e->lines.n ? "" : "(no extensions)");

@@ -116,6 +116,11 @@ kx_facts(SSL *ssl, const SSL_CIPHER *c, struct tls_facts *out)
 		if (group == NULL)
 			group = EVP_PKEY_get0_type_name(tmp);
 		out->kx_group = sanitize_str(group ? group : "unknown", 64);
+		/* TLS 1.3 suites do not name the exchange; the key does. */
+		if (strcmp(out->kx, "any") == 0) {
+			free(out->kx);
+			out->kx = strdup(EVP_PKEY_is_a(tmp, "DH") ? "DHE" : "ECDHE");
+		}
 		out->kx_bits = EVP_PKEY_get_bits(tmp);
 		out->kx_security_bits = EVP_PKEY_get_security_bits(tmp);
 		EVP_PKEY_free(tmp);
