@@ -33,6 +33,10 @@ static const struct finding_kind kinds[] = {
 	    "The MX lookup failed",
 	    "Senders defer mail while the domain's name servers fail. Check "
 	    "that every authoritative server answers for the zone." },
+	[F_DOMAIN_DNS_TIMEOUT] = { "domain-dns-timeout", SEV_HIGH,
+	    "The MX lookup timed out",
+	    "No answer arrived in time. Check that the domain's name servers "
+	    "are reachable over UDP and TCP; senders defer mail meanwhile." },
 	[F_DNSSEC_BOGUS] = { "dnssec-bogus", SEV_CRITICAL,
 	    "DNSSEC validation failed (bogus)",
 	    "Validating resolvers return SERVFAIL, so senders behind them "
@@ -241,6 +245,8 @@ derive_dns(struct domain_result *d)
 		    mx->why_bogus ? mx->why_bogus : "validation failed");
 	else if (mx->outcome == DNS_NXDOMAIN)
 		findings_add(&d->findings, F_DOMAIN_NXDOMAIN, NULL);
+	else if (mx->outcome == DNS_TIMEOUT)
+		findings_add(&d->findings, F_DOMAIN_DNS_TIMEOUT, NULL);
 	else if (mx->outcome != DNS_OK && mx->outcome != DNS_NODATA)
 		findings_add(&d->findings, F_DOMAIN_DNS_FAILURE, "MX lookup: %s%s%s",
 		    dns_outcome_name(mx->outcome), mx->error ? ": " : "",

@@ -68,6 +68,7 @@ domain_status(const struct domain_result *d)
 		return EXIT_ASSESSED;
 	if (findings_has(&d->findings, F_DOMAIN_NXDOMAIN) ||
 	    findings_has(&d->findings, F_DOMAIN_DNS_FAILURE) ||
+	    findings_has(&d->findings, F_DOMAIN_DNS_TIMEOUT) ||
 	    findings_has(&d->findings, F_DNSSEC_BOGUS) ||
 	    findings_has(&d->findings, F_NO_MX_HOSTS) || d->n_hosts == 0)
 		return EXIT_USAGE_OR_DNS;

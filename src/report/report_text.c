@@ -86,6 +86,9 @@ print_dns(FILE *out, const struct domain_result *d)
 	fprintf(out, "  MX lookup      %s, DNSSEC %s%s%s\n", dns_word(&d->mx),
 	    dnssec_state_name(d->mx.dnssec), d->mx.why_bogus ? ": " : "",
 	    d->mx.why_bogus ? d->mx.why_bogus : "");
+	if (d->mx.canonname != NULL)
+		fprintf(out, "                 %s is an alias of %s\n", d->name,
+		    d->mx.canonname);
 	if (d->null_mx)
 		fprintf(out, "  MX 0 .         null MX: this domain accepts no mail\n");
 	if (d->implicit_mx)

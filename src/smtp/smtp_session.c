@@ -419,8 +419,8 @@ on_parse_error(struct smtp_session *s)
 {
 	if (s->stage == SMTP_STAGE_QUIT || s->stage == SMTP_STAGE_EHLO_TLS) {
 		/* TLS already measured: a late protocol error keeps that result. */
-		s->sf->error = sanitize_str(smtp_reply_error_text(s->parser.error), 200);
-		finish(s, s->sf->status, NULL);
+		finish(s, s->sf->status, "%s: %s", smtp_stage_name(s->stage),
+		    smtp_reply_error_text(s->parser.error));
 		return;
 	}
 	finish(s, SMTP_STATUS_PROTOCOL_ERROR, "%s: %s (limit %zu bytes, %zu lines)",
@@ -477,9 +477,12 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		if (s->stage == SMTP_STAGE_CONNECT) {
 			enter(s, SMTP_STAGE_BANNER);
 		} else if (s->stage == SMTP_STAGE_TLS) {
-			if (tls_facts_collect(s->ssl, s->p->server_name, s->tf) == -1)
-				s->sf->error = strdup("out of memory recording TLS facts");
 			s->sf->status = SMTP_STATUS_TLS_OK;
+			if (tls_facts_collect(s->ssl, s->p->server_name, s->tf) == -1) {
+				finish(s, SMTP_STATUS_TLS_OK, "out of memory "
+				    "recording TLS facts");
+				return;
+			}
 			enter(s, SMTP_STAGE_EHLO_TLS);
 		}
 		return;

@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# tests/lab/pki.sh - the lab's certificates, keys and DH parameters (sourced).
+#
+# Built with the openssl command only, once per lab folder (DIR/pki is kept
+# between runs so that 'start' stays fast).  Everything is generated in
+# DIR/pki.new and renamed to DIR/pki when complete, so an interrupted run
+# never leaves a half-made PKI behind.  See LAB.md for what each file shows.
+
+LAB_CA_SUBJECT="/O=mailtls test lab/CN=mailtls lab root CA"
+
+# pki_ca PKI: a self-signed RSA 2048 / SHA-256 root CA plus the 'openssl ca'
+# database that issues the leaves (PKI/ca/, only used while generating).
+pki_ca() {
+    local pki=$1
+    mkdir -p "$pki/ca/issued"
+    : > "$pki/ca/index.txt"
+    echo 1000 > "$pki/ca/serial"
+    render "$LAB_HOME/templates/ca.cnf" "$pki/ca/ca.cnf" PKI="$pki"
+    openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 3650 \
+        -keyout "$pki/ca.key" -out "$pki/ca.pem" -subj "$LAB_CA_SUBJECT" \
+        -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -addext "subjectKeyIdentifier=hash" 2>/dev/null
+}
+
+# pki_leaf PKI NAME VALIDITY DNSNAME...: key NAME.key and certificate NAME.pem
+# issued by the lab CA for the given DNS names (the first is the CN).
+# VALIDITY is "-days N" or "-startdate X -enddate Y" (openssl ca syntax).
+pki_leaf() {
+    local pki=$1 name=$2 validity=$3 cn=$4 san="" d
+    shift 3
+    for d in "$@"; do san+="${san:+,}DNS:$d"; done
+    cat > "$pki/ca/$name.ext" <<EXT
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $san
+EXT
+    openssl req -new -newkey rsa:2048 -nodes -keyout "$pki/$name.key" \
+        -out "$pki/ca/$name.csr" -subj "/CN=$cn" 2>/dev/null
+    # shellcheck disable=SC2086  # VALIDITY is deliberately split into words
+    openssl ca -batch -notext -config "$pki/ca/ca.cnf" $validity \
+        -extfile "$pki/ca/$name.ext" -in "$pki/ca/$name.csr" \
+        -out "$pki/$name.pem" 2>/dev/null
+}
+
+# pki_selfsigned PKI NAME DNSNAME: a self-signed leaf (not issued by the CA).
+pki_selfsigned() {
+    local pki=$1 name=$2 dns=$3
+    openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 1825 \
+        -keyout "$pki/$name.key" -out "$pki/$name.pem" -subj "/CN=$dns" \
+        -addext "basicConstraints=critical,CA:FALSE" \
+        -addext "extendedKeyUsage=serverAuth" \
+        -addext "subjectAltName=DNS:$dns" 2>/dev/null
+}
+
+# pki_generate DIR: build DIR/pki unless it is already complete.
+pki_generate() {
+    local final=$1/pki pki=$1/pki.new z=mailtls.test
+    local valid="-days 1825"
+    local expired="-startdate 20200101000000Z -enddate 20210101000000Z"
+    [ -s "$final/.complete" ] && return 0
+    log "generating PKI in $final (once per lab folder)"
+    rm -rf "$pki" "$final"
+    mkdir -p "$pki"
+    chmod 755 "$pki"
+    pki_ca "$pki"
+    pki_leaf "$pki" mx1        "$valid" "mx1.$z"
+    pki_leaf "$pki" mx2        "$valid" "mx2.$z" "implicit.$z"
+    pki_leaf "$pki" wrongname  "$valid" other.example.net
+    pki_leaf "$pki" expired    "$expired" "expired-mx.$z"
+    pki_selfsigned "$pki" selfsigned "selfsigned-mx.$z"
+    pki_leaf "$pki" broken     "$valid" "broken-mx.$z"
+    # broken-mx: replace the key by one that does not match the certificate.
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+        -out "$pki/broken.key" 2>/dev/null
+    pki_leaf "$pki" wild       "$valid" "*.wild.$z"
+    pki_leaf "$pki" weakdh     "$valid" "weakdh-mx.$z"
+    pki_leaf "$pki" legacy     "$valid" "legacy-mx.$z"
+    pki_leaf "$pki" evil-split "$valid" "evil-split-mx.$z"
+    openssl dhparam -out "$pki/dh1024.pem" 1024 2>/dev/null
+    chmod 600 "$pki"/*.key
+    date -u +%FT%TZ > "$pki/.complete"
+    mv "$pki" "$final"
+}
