@@ -20,22 +20,37 @@ fail() { echo "FAIL [$case_name]: $*" >&2; [ -n "${out:-}" ] && echo "$out" | he
 # shellcheck source=/dev/null
 . "$lab/lab.env"
 
+errfile=$(mktemp)
+trap 'rm -f "$errfile"' EXIT
+
+# mt ARG... - run mailtls; stdout into $out, exit status into $rc.  A
+# sanitizer report (ASan, UBSan, LeakSanitizer) on stderr fails the case
+# whatever the exit status.
+mt() {
+    out=$("$mailtls" "$@" 2>"$errfile")
+    rc=$?
+    if grep -qE 'Sanitizer|runtime error:' "$errfile"; then
+        cat "$errfile" >&2
+        fail "sanitizer report"
+    fi
+}
+
 # run_check DOMAIN [OPTION...] - JSON report into $out, exit status into $rc.
 run_check() {
     local domain=$1; shift
-    out=$("$mailtls" check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
+    mt check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
           --ca-file "$LAB_CA" --port "$LAB_PORT" --ehlo client.mailtls.test "$@" \
-          "$domain.$LAB_ZONE" 2>"$lab/stderr.$case_name")
-    rc=$?
-    [ -n "$out" ] || fail "no output (rc=$rc): $(cat "$lab/stderr.$case_name")"
+          "$domain.$LAB_ZONE"
+    [ -n "$out" ] || fail "no output (rc=$rc): $(cat "$errfile")"
     echo "$out" | jq -e . >/dev/null 2>&1 || fail "output is not valid JSON (rc=$rc)"
 }
 
 # run_text DOMAIN [OPTION...] - text report into $text.
 run_text() {
     local domain=$1; shift
-    text=$("$mailtls" check --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
-          --ca-file "$LAB_CA" --port "$LAB_PORT" "$@" "$domain.$LAB_ZONE" 2>&1)
+    mt check --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
+          --ca-file "$LAB_CA" --port "$LAB_PORT" "$@" "$domain.$LAB_ZONE"
+    text=$out
 }
 
 expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
@@ -169,16 +184,16 @@ bogus)
 servfail)
     # The lab name server refuses names outside its zones; the resolver
     # turns that into SERVFAIL.  (Still only 127.0.53.1 is asked.)
-    out=$("$mailtls" check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
-          --timeout 3 not-served.example 2>/dev/null); rc=$?
+    mt check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
+          --timeout 3 not-served.example
     expect_rc 2
     jqe '.mx_lookup.outcome == "servfail" or .mx_lookup.outcome == "refused"'
     has_finding domain-dns-failure
     ;;
 dns-timeout)
     # Nothing listens on 127.0.53.9: no answer, a clear finding, bounded time.
-    out=$("$mailtls" check --json --resolver 127.0.53.9 --trust-anchor "$LAB_TA" \
-          --timeout 2 good.mailtls.test 2>/dev/null); rc=$?
+    mt check --json --resolver 127.0.53.9 --trust-anchor "$LAB_TA" \
+          --timeout 2 good.mailtls.test
     expect_rc 2
     if echo "$out" | jq -e '.mx_lookup.outcome == "timeout"' >/dev/null; then
         has_finding domain-dns-timeout
@@ -264,8 +279,8 @@ evil-early)
     jqe "$all_addrs | .[0].smtp.status == \"no-starttls\""
     ;;
 multi)
-    out=$("$mailtls" check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
-          --ca-file "$LAB_CA" --port "$LAB_PORT" good.mailtls.test plain.mailtls.test); rc=$?
+    mt check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
+          --ca-file "$LAB_CA" --port "$LAB_PORT" good.mailtls.test plain.mailtls.test
     expect_rc 1
     [ "$(echo "$out" | wc -l)" -eq 2 ] || fail "two domains give two JSON lines"
     [ "$(echo "$out" | jq -s -c 'map(.domain)')" = '["good.mailtls.test","plain.mailtls.test"]' ] ||
@@ -273,7 +288,7 @@ multi)
     ;;
 bad-input)
     for arg in 'a..b' "$(printf 'a%.0s' $(seq 300))" '' 'bad-.example' '-x.example' 'exa mple.org' 'mx.例え.jp'; do
-        err=$("$mailtls" check "$arg" 2>&1 >/dev/null); rc=$?
+        mt check "$arg"; err=$(cat "$errfile")
         expect_rc 2
         [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "one error line for '$arg': $err"
         grep -q '^mailtls: ' <<<"$err" || fail "clear error for '$arg': $err"
@@ -281,7 +296,7 @@ bad-input)
     for opts in "--port 0" "--port x" "--timeout -1" "--resolver" "--ca-file /nonexistent" \
                 "--trust-anchor /nonexistent" "--bogus-option"; do
         # shellcheck disable=SC2086
-        err=$("$mailtls" check $opts good.mailtls.test 2>&1 >/dev/null); rc=$?
+        mt check $opts good.mailtls.test; err=$(cat "$errfile")
         expect_rc 2
         [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "one error line for '$opts': $err"
     done
