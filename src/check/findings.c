@@ -386,18 +386,37 @@ derive_tls(struct server_result *s, const char *host, int64_t now)
 		findings_add(&s->findings, F_CERT_SHA1, "%s", leaf->sig_alg);
 }
 
+/* Most severe first; equal severities keep the order they were found in. */
+static void
+sort_by_severity(struct findings *f)
+{
+	size_t i, j;
+
+	for (i = 1; i < f->n; i++) {
+		struct finding x = f->v[i];
+		enum severity sx = kinds[x.id].severity;
+
+		for (j = i; j > 0 && kinds[f->v[j - 1].id].severity < sx; j--)
+			f->v[j] = f->v[j - 1];
+		f->v[j] = x;
+	}
+}
+
 void
 findings_derive(struct domain_result *d, int64_t now)
 {
 	size_t i, j;
 
 	derive_dns(d);
+	sort_by_severity(&d->findings);
 	for (i = 0; i < d->n_hosts; i++) {
 		struct host_result *h = &d->hosts[i];
 
+		sort_by_severity(&h->findings);
 		for (j = 0; j < h->n_servers; j++) {
 			derive_smtp(h->servers[j]);
 			derive_tls(h->servers[j], h->name, now);
+			sort_by_severity(&h->servers[j]->findings);
 		}
 	}
 }
