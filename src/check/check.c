@@ -24,11 +24,20 @@
 #include "dns/dns_wire.h"
 #include "util/sanitize.h"
 
-struct probe {
+/*
+ * One server address: first the SMTP/TLS session a sender would have, then,
+ * if it reached TLS, the enumeration of everything the server accepts.  The
+ * two run one after the other, so an address never sees two connections
+ * from one check at once.
+ */
+struct server_job {
 	struct check		*c;
+	struct host_result	*host;
 	struct server_result	*server;
 	struct smtp_params	 params;
 	struct smtp_session	*session;	/* NULL once done */
+	struct probe_params	 probe_params;
+	struct probe		*probe;		/* NULL once done */
 };
 
 struct addr_lookup {
@@ -46,9 +55,9 @@ struct check {
 	size_t			 pending;
 	struct dns_lookup	*mx_lookup;
 	struct addr_lookup	*addr_lookups;	/* 2 per host: A, AAAA */
-	struct probe		**probes;
-	size_t			 n_probes;
-	size_t			 cap_probes;
+	struct server_job	**jobs;
+	size_t			 n_jobs;
+	size_t			 cap_jobs;
 	struct event		*complete;
 	struct timeval		 started;
 };
@@ -68,6 +77,9 @@ check_config_defaults(struct check_config *cfg)
 	cfg->max_mx_hosts = 16;
 	cfg->max_addresses = 8;
 	cfg->probe_reserved = 1;
+	cfg->enumerate = 1;
+	cfg->probe_gap_ms = 20;
+	cfg->probe_max_connections = 300;
 	cfg->limits = limits;
 }
 
@@ -89,48 +101,82 @@ record_dns(struct dns_status *st, const struct dns_answer *a)
 	st->error = a->error ? sanitize_str(a->error, 200) : NULL;
 }
 
-/* --- SMTP sessions ---------------------------------------------------- */
+/* --- SMTP sessions and probes --------------------------------------- */
+
+static void
+on_probe_done(void *arg)
+{
+	struct server_job *job = arg;
+
+	job->probe = NULL;
+	work_done(job->c);
+}
+
+static void
+start_enumeration(struct server_job *job)
+{
+	const struct check_config *cfg = job->c->env->cfg;
+	struct probe_params *pp = &job->probe_params;
+
+	pp->addr = job->server->addr;
+	pp->port = cfg->port;
+	pp->ehlo_name = cfg->ehlo_name;
+	pp->server_name = job->host->name;
+	pp->connect_timeout_ms = cfg->connect_timeout_ms;
+	pp->reply_timeout_ms = cfg->reply_timeout_ms;
+	pp->gap_ms = cfg->probe_gap_ms;
+	pp->max_connections = cfg->probe_max_connections;
+	pp->limits = cfg->limits;
+	job->probe = probe_start(job->c->env->base, pp, &job->server->probe,
+	    on_probe_done, job);
+	if (job->probe != NULL)
+		job->c->pending++;
+}
 
 static void
 on_session_done(void *arg)
 {
-	struct probe *pr = arg;
+	struct server_job *job = arg;
 
-	pr->session = NULL;
-	work_done(pr->c);
+	job->session = NULL;
+	if (job->c->env->cfg->enumerate &&
+	    job->server->smtp.status == SMTP_STATUS_TLS_OK)
+		start_enumeration(job);
+	work_done(job->c);
 }
 
 static void
-start_probe(struct check *c, struct host_result *h, struct server_result *srv)
+start_job(struct check *c, struct host_result *h, struct server_result *srv)
 {
 	const struct check_config *cfg = c->env->cfg;
-	struct probe *pr;
+	struct server_job *job;
 
-	if (c->n_probes == c->cap_probes) {
-		size_t cap = c->cap_probes ? c->cap_probes * 2 : 8;
-		struct probe **v = realloc(c->probes, cap * sizeof(*v));
+	if (c->n_jobs == c->cap_jobs) {
+		size_t cap = c->cap_jobs ? c->cap_jobs * 2 : 8;
+		struct server_job **v = realloc(c->jobs, cap * sizeof(*v));
 		if (v == NULL)
 			goto nomem;
-		c->probes = v;
-		c->cap_probes = cap;
+		c->jobs = v;
+		c->cap_jobs = cap;
 	}
-	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+	if ((job = calloc(1, sizeof(*job))) == NULL)
 		goto nomem;
-	c->probes[c->n_probes++] = pr;
-	pr->c = c;
-	pr->server = srv;
-	pr->params.addr = srv->addr;
-	pr->params.port = cfg->port;
-	pr->params.ehlo_name = cfg->ehlo_name;
-	pr->params.server_name = h->name;
-	pr->params.connect_timeout_ms = cfg->connect_timeout_ms;
-	pr->params.reply_timeout_ms = cfg->reply_timeout_ms;
-	pr->params.tls_timeout_ms = cfg->tls_timeout_ms;
-	pr->params.limits = cfg->limits;
-	pr->params.tls_ctx = c->env->tls_ctx;
-	pr->session = smtp_session_start(c->env->base, &pr->params, &srv->smtp,
-	    &srv->tls, on_session_done, pr);
-	if (pr->session != NULL)
+	c->jobs[c->n_jobs++] = job;
+	job->c = c;
+	job->host = h;
+	job->server = srv;
+	job->params.addr = srv->addr;
+	job->params.port = cfg->port;
+	job->params.ehlo_name = cfg->ehlo_name;
+	job->params.server_name = h->name;
+	job->params.connect_timeout_ms = cfg->connect_timeout_ms;
+	job->params.reply_timeout_ms = cfg->reply_timeout_ms;
+	job->params.tls_timeout_ms = cfg->tls_timeout_ms;
+	job->params.limits = cfg->limits;
+	job->params.tls_ctx = c->env->tls_ctx;
+	job->session = smtp_session_start(c->env->base, &job->params, &srv->smtp,
+	    &srv->tls, on_session_done, job);
+	if (job->session != NULL)
 		c->pending++;
 	return;
 nomem:
@@ -161,7 +207,7 @@ add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 		    "(--allow-reserved tests it)");
 		return;
 	}
-	start_probe(c, h, srv);
+	start_job(c, h, srv);
 }
 
 /* --- address lookups -------------------------------------------------- */
@@ -341,12 +387,14 @@ check_free(struct check *c)
 	for (i = 0; c->addr_lookups && i < c->res->n_hosts * 2; i++)
 		if (c->addr_lookups[i].lookup != NULL)
 			dns_lookup_cancel(c->addr_lookups[i].lookup);
-	for (i = 0; i < c->n_probes; i++) {
-		if (c->probes[i]->session != NULL)
-			smtp_session_cancel(c->probes[i]->session);
-		free(c->probes[i]);
+	for (i = 0; i < c->n_jobs; i++) {
+		if (c->jobs[i]->session != NULL)
+			smtp_session_cancel(c->jobs[i]->session);
+		if (c->jobs[i]->probe != NULL)
+			probe_cancel(c->jobs[i]->probe);
+		free(c->jobs[i]);
 	}
-	free(c->probes);
+	free(c->jobs);
 	free(c->addr_lookups);
 	if (c->complete != NULL)
 		event_free(c->complete);

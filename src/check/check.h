@@ -34,6 +34,9 @@ struct check_config {
 	size_t			 max_mx_hosts;
 	size_t			 max_addresses;	/* per host and family */
 	int			 probe_reserved; /* connect to reserved addresses */
+	int			 enumerate;	/* run the probe engine (src/probe) */
+	unsigned		 probe_gap_ms;	/* between two probe connections */
+	unsigned		 probe_max_connections;
 	struct smtp_reply_limits limits;
 };
 

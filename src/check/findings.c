@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "check/result.h"
+#include "probe/cipher_suites.h"
 #include "util/sanitize.h"
 
 #define DAY (24 * 60 * 60)
@@ -159,6 +160,77 @@ static const struct finding_kind kinds[] = {
 	[F_CERT_SHA1] = { "cert-sha1-signature", SEV_MEDIUM,
 	    "The certificate is signed with SHA-1 or MD5",
 	    "Reissue it with a SHA-256 signature." },
+	[F_PROTO_SSL2] = { "protocol-sslv2", SEV_CRITICAL,
+	    "The server accepts SSL 2.0",
+	    "SSL 2.0 is broken (RFC 6176; DROWN). Disable it (Postfix: "
+	    "smtpd_tls_protocols = !SSLv2, !SSLv3; Exim: tls_require_ciphers)." },
+	[F_PROTO_SSL3] = { "protocol-sslv3", SEV_HIGH,
+	    "The server accepts SSL 3.0",
+	    "SSL 3.0 is broken (RFC 7568; POODLE). Disable it (Postfix: "
+	    "smtpd_tls_protocols = !SSLv2, !SSLv3)." },
+	[F_PROTO_TLS1_LEGACY] = { "protocol-tls10-tls11", SEV_LOW,
+	    "The server still accepts TLS 1.0 or 1.1",
+	    "Deprecated by RFC 8996. Harmless while TLS 1.2+ is preferred, but "
+	    "plan to disable them (Postfix: smtpd_tls_protocols = >=TLSv1.2)." },
+	[F_NO_TLS12] = { "no-tls12", SEV_HIGH,
+	    "The server supports neither TLS 1.2 nor TLS 1.3",
+	    "Current senders refuse older versions. Upgrade the TLS library "
+	    "or the MTA." },
+	[F_NO_TLS13] = { "no-tls13", SEV_INFO,
+	    "The server does not support TLS 1.3",
+	    "TLS 1.3 (RFC 8446) is faster and drops legacy options; it comes "
+	    "with OpenSSL 1.1.1+ and GnuTLS 3.6.5+." },
+	[F_SUITES_EXPORT] = { "suites-export", SEV_CRITICAL,
+	    "The server accepts EXPORT cipher suites",
+	    "40/56-bit export suites are broken (FREAK, Logjam). Remove them: "
+	    "Postfix: smtpd_tls_exclude_ciphers = EXPORT, LOW." },
+	[F_SUITES_NULL] = { "suites-null", SEV_CRITICAL,
+	    "The server accepts cipher suites without encryption (NULL)",
+	    "Remove eNULL suites (Postfix: smtpd_tls_exclude_ciphers = eNULL)." },
+	[F_SUITES_RC4] = { "suites-rc4", SEV_HIGH,
+	    "The server accepts RC4",
+	    "RC4 is prohibited by RFC 7465. Remove it (Postfix: "
+	    "smtpd_tls_exclude_ciphers = RC4; Exim/GnuTLS: -ARCFOUR-128)." },
+	[F_SUITES_DES] = { "suites-des", SEV_HIGH,
+	    "The server accepts single-DES suites (56-bit)",
+	    "Remove DES (Postfix: smtpd_tls_exclude_ciphers = DES, LOW)." },
+	[F_SUITES_3DES] = { "suites-3des", SEV_MEDIUM,
+	    "The server accepts 3DES or other 64-bit block ciphers (SWEET32)",
+	    "Remove 3DES, IDEA and RC2 (Postfix: smtpd_tls_exclude_ciphers = "
+	    "3DES, IDEA, RC2)." },
+	[F_SUITES_ANON] = { "suites-anonymous", SEV_LOW,
+	    "The server accepts anonymous (unauthenticated) suites",
+	    "Only a client that offers them can use them, and opportunistic "
+	    "TLS is unauthenticated anyway; senders enforcing DANE or MTA-STS "
+	    "never offer them. Remove them for a cleaner profile (aNULL)." },
+	[F_SUITES_NO_FS] = { "suites-without-forward-secrecy", SEV_LOW,
+	    "The server accepts suites with RSA key exchange (no forward secrecy)",
+	    "Clients that prefer them get no forward secrecy. Keep only ECDHE "
+	    "and DHE suites, or at least prefer them." },
+	[F_DH_COMMON_PRIME] = { "dh-common-prime", SEV_MEDIUM,
+	    "The DH group is a widely shared prime of 1024 bits or less",
+	    "Precomputation against common small primes is practical (Logjam, "
+	    "2015). Use RFC 7919 ffdhe2048 or larger." },
+	[F_NO_SECURE_RENEGOTIATION] = { "no-secure-renegotiation", SEV_MEDIUM,
+	    "The server does not support secure renegotiation (RFC 5746)",
+	    "OpenSSL 3 clients refuse such servers by default. Upgrade the TLS "
+	    "library." },
+	[F_COMPRESSION] = { "tls-compression", SEV_MEDIUM,
+	    "The server accepts TLS compression (CRIME)",
+	    "Disable TLS-level compression (OpenSSL: SSL_OP_NO_COMPRESSION, "
+	    "the default since 1.1.0)." },
+	[F_NO_FALLBACK_SCSV] = { "no-fallback-scsv", SEV_LOW,
+	    "The server ignores TLS_FALLBACK_SCSV (RFC 7507)",
+	    "A downgrade to an older version goes unnoticed. Upgrade the TLS "
+	    "library, or disable the old versions." },
+	[F_CLIENT_ORDER] = { "client-cipher-order", SEV_INFO,
+	    "The server follows the client's cipher order",
+	    "Harmless when only strong suites are enabled; otherwise make the "
+	    "server choose (Postfix: tls_preempt_cipherlist = yes)." },
+	[F_PROBE_INCOMPLETE] = { "probe-incomplete", SEV_INFO,
+	    "The enumeration of protocols and suites is incomplete",
+	    "The server stopped answering some probes (rate limits, 421). "
+	    "Check again later for the full list." },
 };
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == F_COUNT,
     "one entry per finding_id");
@@ -300,12 +372,14 @@ static void
 derive_smtp(struct server_result *s)
 {
 	const struct smtp_facts *sf = &s->smtp;
+	const char *error = sf->error ? sf->error : "";
 
 	if (s->reserved != NULL)
 		findings_add(&s->findings, F_ADDRESS_RESERVED, "%s is %s",
 		    s->addr_text, s->reserved);
 	switch (sf->status) {
 	case SMTP_STATUS_TLS_OK:
+	case SMTP_STATUS_HANDED_OFF:
 		break;
 	case SMTP_STATUS_NO_STARTTLS:
 		if (sf->used_helo)
@@ -315,20 +389,20 @@ derive_smtp(struct server_result *s)
 		    sf->used_helo ? "HELO only" : "not in the EHLO reply");
 		break;
 	case SMTP_STATUS_STARTTLS_REFUSED:
-		findings_add(&s->findings, F_STARTTLS_REFUSED, "%s", sf->error);
+		findings_add(&s->findings, F_STARTTLS_REFUSED, "%s", error);
 		break;
 	case SMTP_STATUS_TLS_FAILED:
-		findings_add(&s->findings, F_TLS_HANDSHAKE_FAILED, "%s", sf->error);
+		findings_add(&s->findings, F_TLS_HANDSHAKE_FAILED, "%s", error);
 		break;
 	case SMTP_STATUS_PROTOCOL_ERROR:
 		findings_add(&s->findings, sf->injected_bytes > 0 ?
-		    F_STARTTLS_INJECTION : F_SMTP_PROTOCOL_ERROR, "%s", sf->error);
+		    F_STARTTLS_INJECTION : F_SMTP_PROTOCOL_ERROR, "%s", error);
 		break;
 	case SMTP_STATUS_NOT_TESTED:
 		break;
 	default:
 		findings_add(&s->findings, F_INCONCLUSIVE, "%s: %s",
-		    smtp_status_name(sf->status), sf->error ? sf->error : "");
+		    smtp_status_name(sf->status), error);
 		break;
 	}
 }
@@ -344,7 +418,7 @@ derive_tls(struct server_result *s, const char *host, int64_t now)
 		return;
 	if (t->version_code < 0x0303)
 		findings_add(&s->findings, F_TLS_VERSION_OLD, "negotiated %s",
-		    t->version);
+		    t->version ? t->version : "?");
 	for (i = 0; i < t->modern_refusals.n; i++)
 		findings_add(&s->findings, F_MODERN_CLIENT_REFUSES, "%s",
 		    t->modern_refusals.v[i]);
@@ -355,8 +429,8 @@ derive_tls(struct server_result *s, const char *host, int64_t now)
 		findings_add(&s->findings, F_NO_FORWARD_SECRECY, "%s with %s key "
 		    "exchange", t->cipher ? t->cipher : "?", t->kx ? t->kx : "?");
 	if (t->cipher_bits > 0 && t->cipher_bits < 128)
-		findings_add(&s->findings, F_CIPHER_WEAK, "%s: %d bits", t->cipher,
-		    t->cipher_bits);
+		findings_add(&s->findings, F_CIPHER_WEAK, "%s: %d bits",
+		    t->cipher ? t->cipher : "?", t->cipher_bits);
 	if (t->chain_len == 0)
 		return;
 	leaf = &t->chain[0];
@@ -384,6 +458,118 @@ derive_tls(struct server_result *s, const char *host, int64_t now)
 		    leaf->key_bits, leaf->key_type ? leaf->key_type : "?");
 	if (leaf->sig_sha1_or_worse && !leaf->self_signed)
 		findings_add(&s->findings, F_CERT_SHA1, "%s", leaf->sig_alg);
+}
+
+typedef int suite_test(const struct cipher_suite *cs);
+
+static int is_export(const struct cipher_suite *cs) { return cs->flags & CS_F_EXPORT; }
+static int is_null(const struct cipher_suite *cs) { return cs->flags & CS_F_NULL_CIPHER; }
+static int is_rc4(const struct cipher_suite *cs) { return cs->flags & CS_F_RC4; }
+static int is_anon(const struct cipher_suite *cs) { return cs->flags & CS_F_ANON; }
+
+static int
+is_des(const struct cipher_suite *cs)
+{
+	return cs->enc == CS_ENC_DES_CBC && !(cs->flags & CS_F_EXPORT);
+}
+
+static int
+is_sweet32(const struct cipher_suite *cs)
+{
+	return (cs->flags & CS_F_SWEET32) && cs->enc != CS_ENC_DES_CBC;
+}
+
+static int
+is_no_fs(const struct cipher_suite *cs)
+{
+	return !(cs->flags & (CS_F_FORWARD_SECRET | CS_F_SIGNALLING | CS_F_ANON)) &&
+	    cs->kx != CS_KX_ANY;
+}
+
+/* suites_with - "A, B and N more": the accepted suites that pass test. */
+static int
+suites_with(const struct probe_result *p, suite_test *test, char *buf, size_t len)
+{
+	size_t v, i, n = 0, o = 0;
+
+	buf[0] = '\0';
+	for (v = 0; v < PROBE_VERSION_COUNT; v++) {
+		for (i = 0; i < p->versions[v].n_suites; i++) {
+			const struct cipher_suite *cs =
+			    cipher_suite_by_code(p->versions[v].suites[i].code);
+			int w;
+
+			if (cs == NULL || !test(cs))
+				continue;
+			if (++n <= 3 && o < len) {
+				w = snprintf(buf + o, len - o, "%s%s", n > 1 ? ", " : "",
+				    cipher_suite_name(cs));
+				o += w > 0 ? (size_t)w : 0;
+			}
+		}
+	}
+	if (n > 3 && o < len)
+		snprintf(buf + o, len - o, " and %zu more", n - 3);
+	return n > 0;
+}
+
+static void
+derive_probe(struct server_result *s)
+{
+	const struct probe_result *p = &s->probe;
+	struct findings *f = &s->findings;
+	char list[256];
+
+	if (!p->done)
+		return;
+	if (p->versions[PROBE_SSL2].supported == PROBE_YES)
+		findings_add(f, F_PROTO_SSL2, NULL);
+	if (p->versions[PROBE_SSL3].supported == PROBE_YES)
+		findings_add(f, F_PROTO_SSL3, NULL);
+	if (p->versions[PROBE_TLS10].supported == PROBE_YES ||
+	    p->versions[PROBE_TLS11].supported == PROBE_YES)
+		findings_add(f, F_PROTO_TLS1_LEGACY, "%s%s%s",
+		    p->versions[PROBE_TLS10].supported == PROBE_YES ? "TLS 1.0" : "",
+		    p->versions[PROBE_TLS10].supported == PROBE_YES &&
+		    p->versions[PROBE_TLS11].supported == PROBE_YES ? ", " : "",
+		    p->versions[PROBE_TLS11].supported == PROBE_YES ? "TLS 1.1" : "");
+	if (p->versions[PROBE_TLS12].supported == PROBE_NO &&
+	    p->versions[PROBE_TLS13].supported == PROBE_NO)
+		findings_add(f, F_NO_TLS12, NULL);
+	else if (p->versions[PROBE_TLS13].supported == PROBE_NO)
+		findings_add(f, F_NO_TLS13, NULL);
+	if (suites_with(p, is_export, list, sizeof(list)))
+		findings_add(f, F_SUITES_EXPORT, "%s", list);
+	if (suites_with(p, is_null, list, sizeof(list)))
+		findings_add(f, F_SUITES_NULL, "%s", list);
+	if (suites_with(p, is_rc4, list, sizeof(list)))
+		findings_add(f, F_SUITES_RC4, "%s", list);
+	if (suites_with(p, is_des, list, sizeof(list)))
+		findings_add(f, F_SUITES_DES, "%s", list);
+	if (suites_with(p, is_sweet32, list, sizeof(list)))
+		findings_add(f, F_SUITES_3DES, "%s", list);
+	if (suites_with(p, is_anon, list, sizeof(list)))
+		findings_add(f, F_SUITES_ANON, "%s", list);
+	if (suites_with(p, is_no_fs, list, sizeof(list)))
+		findings_add(f, F_SUITES_NO_FS, "%s", list);
+	if (p->dh_bits > 0 && p->dh_bits < 2048 &&
+	    !findings_has(f, F_DH_WEAK))
+		findings_add(f, F_DH_WEAK, "%d-bit DH group accepted", p->dh_bits);
+	if (p->dh_group != NULL && p->dh_bits > 0 && p->dh_bits <= 1024)
+		findings_add(f, F_DH_COMMON_PRIME, "%s (%d bits)", p->dh_group,
+		    p->dh_bits);
+	if (p->secure_renegotiation == PROBE_NO)
+		findings_add(f, F_NO_SECURE_RENEGOTIATION, NULL);
+	if (p->compression == PROBE_YES)
+		findings_add(f, F_COMPRESSION, NULL);
+	if (p->fallback_scsv == PROBE_NO)
+		findings_add(f, F_NO_FALLBACK_SCSV, NULL);
+	if (p->server_order == PROBE_NO)
+		findings_add(f, F_CLIENT_ORDER, NULL);
+	if (p->inconclusive > 0 || p->error != NULL)
+		findings_add(f, F_PROBE_INCOMPLETE, "%u attempts without an "
+		    "answer%s%s", p->inconclusive, p->error ? "; " : "",
+		    p->error ? p->error : "");
 }
 
 /* Most severe first; equal severities keep the order they were found in. */
@@ -416,6 +602,7 @@ findings_derive(struct domain_result *d, int64_t now)
 		for (j = 0; j < h->n_servers; j++) {
 			derive_smtp(h->servers[j]);
 			derive_tls(h->servers[j], h->name, now);
+			derive_probe(h->servers[j]);
 			sort_by_severity(&h->servers[j]->findings);
 		}
 	}

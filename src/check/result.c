@@ -18,6 +18,7 @@ server_result_free(struct server_result *s)
 {
 	smtp_facts_free(&s->smtp);
 	tls_facts_free(&s->tls);
+	probe_result_free(&s->probe);
 	findings_free(&s->findings);
 	free(s);
 }

@@ -17,6 +17,7 @@
 
 #include "check/findings.h"
 #include "dns/dns_resolver.h"
+#include "probe/probe.h"
 #include "smtp/smtp_session.h"
 #include "tls/tls_client.h"
 #include "util/netaddr.h"
@@ -37,6 +38,7 @@ struct server_result {
 	const char		*reserved;	/* static text, or NULL */
 	struct smtp_facts	 smtp;
 	struct tls_facts	 tls;
+	struct probe_result	 probe;		/* enumeration; .done = 0 if none */
 	struct findings		 findings;
 };
 

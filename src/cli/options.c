@@ -18,6 +18,7 @@ enum {
 	OPT_PORT,
 	OPT_TIMEOUT,
 	OPT_EHLO,
+	OPT_QUICK,
 	OPT_HELP,
 };
 
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
+	{ "quick", no_argument, NULL, OPT_QUICK },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -54,6 +56,8 @@ options_usage(FILE *out)
 	    "  --timeout SECONDS    limit for each step (connect, each reply, the\n"
 	    "                       TLS handshake, each DNS lookup); default 10/30\n"
 	    "  --ehlo NAME          the name mailtls gives in EHLO\n"
+	    "  --quick              one TLS handshake per address; skip the\n"
+	    "                       enumeration of protocols, suites and groups\n"
 	    "\n"
 	    "exit status: 0 every mail server has working STARTTLS (or the domain\n"
 	    "takes no mail); 1 a mail server was reached and has no working\n"
@@ -162,6 +166,9 @@ options_parse(int argc, char **argv, struct options *o)
 				return fail("--ehlo %s: %s", optarg, why);
 			memcpy(ehlo_name, ehlo, sizeof(ehlo_name));
 			o->check.ehlo_name = ehlo_name;
+			break;
+		case OPT_QUICK:
+			o->check.enumerate = 0;
 			break;
 		case 'h':
 		case OPT_HELP:

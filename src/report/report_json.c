@@ -7,6 +7,9 @@
 #include "report/report.h"
 
 #include <jansson.h>
+#include <stdio.h>
+
+#include "probe/cipher_suites.h"
 
 #define DAY (24 * 60 * 60)
 
@@ -161,14 +164,81 @@ tls_json(const struct tls_facts *t, int64_t now)
 }
 
 static json_t *
+suite_json(enum probe_version v, const struct probe_suite *ps)
+{
+	const struct cipher_suite *cs = cipher_suite_by_code(ps->code);
+	char code[12];
+
+	snprintf(code, sizeof(code), ps->code > 0xffff ? "0x%06x" : "0x%04x",
+	    ps->code);
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:i, s:b, s:b, s:b, "
+	    "s:b, s:b, s:b, s:b, s:o, s:i}",
+	    "version", probe_version_name(v),
+	    "code", code,
+	    "name", str_or_null(cs ? cipher_suite_name(cs) : NULL),
+	    "openssl_name", str_or_null(cs ? cs->openssl_name : NULL),
+	    "kx", cs ? cs_kx_name(cs->kx) : "?",
+	    "auth", cs ? cs_auth_name(cs->auth) : "?",
+	    "strength_bits", cs ? cs->strength_bits : 0,
+	    "forward_secrecy", cs && (cs->flags & CS_F_FORWARD_SECRET),
+	    "aead", cs && (cs->flags & CS_F_AEAD),
+	    "export", cs && (cs->flags & CS_F_EXPORT),
+	    "anonymous", cs && (cs->flags & CS_F_ANON),
+	    "null_cipher", cs && (cs->flags & CS_F_NULL_CIPHER),
+	    "rc4", cs && (cs->flags & CS_F_RC4),
+	    "sweet32", cs && (cs->flags & CS_F_SWEET32),
+	    "kx_group", ps->kx_group[0] ? json_string(ps->kx_group) : json_null(),
+	    "kx_bits", ps->kx_bits);
+}
+
+static json_t *
+probe_json(const struct probe_result *p)
+{
+	json_t *protocols, *suites, *groups;
+	size_t v, i;
+
+	if (!p->done)
+		return json_null();
+	protocols = json_object();
+	suites = json_array();
+	groups = json_array();
+	for (v = 0; v < PROBE_VERSION_COUNT; v++) {
+		json_object_set_new(protocols, probe_version_name(v),
+		    json_string(probe_answer_name(p->versions[v].supported)));
+		for (i = 0; i < p->versions[v].n_suites; i++)
+			json_array_append_new(suites,
+			    suite_json(v, &p->versions[v].suites[i]));
+	}
+	for (i = 0; i < p->n_groups; i++)
+		json_array_append_new(groups, json_string(p->groups[i]));
+	return json_pack("{s:o, s:o, s:s, s:o, s:{s:i, s:o}, s:s, s:s, s:s, "
+	    "s:s, s:s, s:i, s:i, s:i, s:o}",
+	    "protocols", protocols,
+	    "suites", suites,
+	    "server_order", probe_answer_name(p->server_order),
+	    "groups", groups,
+	    "dh", "min_bits", p->dh_bits, "known_group", str_or_null(p->dh_group),
+	    "secure_renegotiation", probe_answer_name(p->secure_renegotiation),
+	    "compression", probe_answer_name(p->compression),
+	    "extended_master_secret", probe_answer_name(p->extended_master_secret),
+	    "ocsp_stapling", probe_answer_name(p->ocsp_stapling),
+	    "fallback_scsv", probe_answer_name(p->fallback_scsv),
+	    "connections", (int)p->connections,
+	    "inconclusive_attempts", (int)p->inconclusive,
+	    "elapsed_ms", (int)p->elapsed_ms,
+	    "error", str_or_null(p->error));
+}
+
+static json_t *
 server_json(const struct server_result *s, int64_t now)
 {
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
 	    "address", s->addr_text,
 	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
 	    "reserved", str_or_null(s->reserved),
 	    "smtp", smtp_json(&s->smtp),
 	    "tls", tls_json(&s->tls, now),
+	    "enumeration", probe_json(&s->probe),
 	    "findings", findings_json(&s->findings));
 }
 

@@ -9,6 +9,8 @@
  */
 #include "report/report.h"
 
+#include "probe/cipher_suites.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -128,6 +130,7 @@ status_sentence(const struct smtp_facts *sf)
 	case SMTP_STATUS_TIMEOUT: return "inconclusive: timed out";
 	case SMTP_STATUS_UNREACHABLE: return "inconclusive: could not connect";
 	case SMTP_STATUS_NOT_TESTED: return "not tested";
+	case SMTP_STATUS_HANDED_OFF: return "STARTTLS accepted (probe)";
 	default: return "?";
 	}
 }
@@ -239,6 +242,64 @@ print_tls(FILE *out, const struct tls_facts *t, int64_t now)
 }
 
 static void
+print_probe(FILE *out, const struct probe_result *p)
+{
+	size_t v, i;
+	int first = 1;
+
+	if (!p->done)
+		return;
+	fprintf(out, "  Protocols     ");
+	for (v = PROBE_VERSION_COUNT; v-- > 0;) {
+		fprintf(out, "%s%s %s", first ? "" : ", ", probe_version_name(v),
+		    probe_answer_name(p->versions[v].supported));
+		first = 0;
+	}
+	fprintf(out, "\n  Cipher suites (%s)\n", p->server_order == PROBE_YES ?
+	    "server's order" : p->server_order == PROBE_NO ?
+	    "the server follows the client's order" : "order unknown");
+	for (v = PROBE_VERSION_COUNT; v-- > 0;) {
+		const struct probe_version_result *vr = &p->versions[v];
+
+		if (vr->n_suites == 0)
+			continue;
+		fprintf(out, "    %s%s\n", probe_version_name(v),
+		    vr->complete ? "" : " (incomplete)");
+		for (i = 0; i < vr->n_suites; i++) {
+			const struct cipher_suite *cs =
+			    cipher_suite_by_code(vr->suites[i].code);
+
+			fprintf(out, "      %-46s %3d bits", cs ?
+			    cipher_suite_name(cs) : "?", cs ? cs->strength_bits : 0);
+			if (vr->suites[i].kx_group[0])
+				fprintf(out, "  %s", vr->suites[i].kx_group);
+			if (vr->suites[i].kx_bits > 0)
+				fprintf(out, " (%d bits)", vr->suites[i].kx_bits);
+			fprintf(out, "\n");
+		}
+	}
+	if (p->n_groups > 0) {
+		fprintf(out, "  Groups        ");
+		for (i = 0; i < p->n_groups; i++)
+			fprintf(out, "%s%s", i ? ", " : "", p->groups[i]);
+		fprintf(out, "\n");
+	}
+	if (p->dh_bits > 0)
+		fprintf(out, "  DH group      %d bits%s%s\n", p->dh_bits,
+		    p->dh_group ? ", " : "", p->dh_group ? p->dh_group : "");
+	fprintf(out, "  Features      secure renegotiation %s, compression %s, "
+	    "extended master secret %s,\n                OCSP stapling %s, "
+	    "TLS_FALLBACK_SCSV %s\n",
+	    probe_answer_name(p->secure_renegotiation),
+	    probe_answer_name(p->compression),
+	    probe_answer_name(p->extended_master_secret),
+	    probe_answer_name(p->ocsp_stapling),
+	    probe_answer_name(p->fallback_scsv));
+	fprintf(out, "  Probe         %u connections, %u ms%s%s\n", p->connections,
+	    p->elapsed_ms, p->error ? "; stopped: " : "", p->error ? p->error : "");
+}
+
+static void
 print_server(FILE *out, const struct domain_result *d,
     const struct host_result *h, const struct server_result *s)
 {
@@ -252,6 +313,7 @@ print_server(FILE *out, const struct domain_result *d,
 	else if (s->smtp.error)
 		fprintf(out, "    %s\n", s->smtp.error);
 	print_tls(out, &s->tls, d->started);
+	print_probe(out, &s->probe);
 	if (s->findings.n > 0) {
 		fprintf(out, "  Findings\n");
 		print_findings(out, &s->findings, "    ");

@@ -18,6 +18,9 @@ smtp_reply_parser_init(struct smtp_reply_parser *p,
 {
 	memset(p, 0, sizeof(*p));
 	p->limits = *limits;
+	if (limits->line_max == 0 || limits->line_max > SMTP_REPLY_LINE_MAX_CAP ||
+	    limits->lines_max == 0)
+		return -1;
 	if ((p->line = malloc(limits->line_max + 1)) == NULL)	/* + CR */
 		return -1;
 	return 0;
@@ -101,8 +104,12 @@ smtp_reply_feed(struct smtp_reply_parser *p, const void *data, size_t len,
 		int r;
 
 		if (in[i] != '\n') {
-			/* The buffer holds line_max bytes and the CR of CRLF. */
-			if (p->line_len == p->limits.line_max + 1) {
+			/*
+			 * The buffer holds line_max bytes and the CR of CRLF:
+			 * byte line_max + 1 may only be that CR.
+			 */
+			if (p->line_len == p->limits.line_max + 1 ||
+			    (p->line_len == p->limits.line_max && in[i] != '\r')) {
 				p->error = SMTP_REPLY_LINE_TOO_LONG;
 				*used = i;
 				return SMTP_PARSE_ERROR;

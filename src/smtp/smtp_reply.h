@@ -28,6 +28,7 @@ struct smtp_reply_limits {
 };
 
 #define SMTP_REPLY_LIMITS_DEFAULT { 4096, 200 }
+#define SMTP_REPLY_LINE_MAX_CAP (1024 * 1024)	/* largest line_max accepted */
 
 enum smtp_parse {
 	SMTP_PARSE_MORE,	/* all input used, reply not complete yet */
@@ -59,7 +60,10 @@ struct smtp_reply_parser {
 	char			*line;		/* line_max + 1 bytes */
 };
 
-/* smtp_reply_parser_init - ready p for a first reply.  -1 if out of memory. */
+/*
+ * smtp_reply_parser_init - ready p for a first reply.  -1 if out of memory
+ * or the limits are unusable (0, or line_max > SMTP_REPLY_LINE_MAX_CAP).
+ */
 int smtp_reply_parser_init(struct smtp_reply_parser *p,
     const struct smtp_reply_limits *limits);
 

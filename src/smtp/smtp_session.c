@@ -80,6 +80,7 @@ _Static_assert(sizeof(stage_names) / sizeof(stage_names[0]) ==
 
 static const char *const status_names[] = {
 	[SMTP_STATUS_TLS_OK] = "tls-ok",
+	[SMTP_STATUS_HANDED_OFF] = "handed-off",
 	[SMTP_STATUS_NO_STARTTLS] = "no-starttls",
 	[SMTP_STATUS_STARTTLS_REFUSED] = "starttls-refused",
 	[SMTP_STATUS_TLS_FAILED] = "tls-failed",
@@ -232,6 +233,19 @@ finish_on_reply(struct smtp_session *s, int code, const char *text)
 		    "%s: unexpected reply code %d %s", step, code, text);
 }
 
+/* hand_off - give the clean post-STARTTLS socket to the caller. */
+static void
+hand_off(struct smtp_session *s)
+{
+	int fd = s->fd;
+
+	bufferevent_free(s->bev);	/* no CLOSE_ON_FREE: fd stays open */
+	s->bev = NULL;
+	s->fd = -1;
+	finish(s, SMTP_STATUS_HANDED_OFF, NULL);
+	s->p->handoff(s->p->handoff_arg, fd);
+}
+
 static void
 start_tls(struct smtp_session *s)
 {
@@ -279,6 +293,10 @@ enter(struct smtp_session *s, enum smtp_stage stage)
 		send_line(s, "STARTTLS");
 		break;
 	case SMTP_STAGE_TLS:
+		if (p->handoff != NULL) {
+			hand_off(s);
+			return;
+		}
 		arm_deadline(s, p->tls_timeout_ms);
 		start_tls(s);
 		return;

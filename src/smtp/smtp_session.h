@@ -43,6 +43,15 @@ struct smtp_params {
 	unsigned		 tls_timeout_ms;	/* whole handshake */
 	struct smtp_reply_limits limits;
 	struct ssl_ctx_st	*tls_ctx;
+	/*
+	 * handoff: when set, the session does not start TLS itself.  After a
+	 * clean 220 to STARTTLS it passes the connected socket to handoff(),
+	 * which owns (and must close) it from then on, and the session ends
+	 * with SMTP_STATUS_HANDED_OFF.  The probe engine uses this to send
+	 * its own ClientHellos.  tls_ctx is then unused.
+	 */
+	void			(*handoff)(void *arg, int fd);
+	void			*handoff_arg;
 };
 
 enum smtp_stage {
@@ -59,12 +68,13 @@ enum smtp_stage {
 };
 
 /*
- * How the session ended.  The first five are conclusions about the server;
+ * How the session ended.  The first six are conclusions about the server;
  * the rest are inconclusive: another attempt later may well succeed, and
  * none of them means "no STARTTLS".
  */
 enum smtp_status {
 	SMTP_STATUS_TLS_OK,		/* STARTTLS and a TLS handshake completed */
+	SMTP_STATUS_HANDED_OFF,		/* STARTTLS accepted, socket given to handoff */
 	SMTP_STATUS_NO_STARTTLS,	/* EHLO/HELO worked; STARTTLS not offered */
 	SMTP_STATUS_STARTTLS_REFUSED,	/* offered, then STARTTLS got 4xx/5xx */
 	SMTP_STATUS_TLS_FAILED,		/* STARTTLS accepted, handshake failed */
