@@ -43,12 +43,20 @@
 
 #define MAX_RETRIES	3
 #define BACKOFF_MS	2000	/* first pause after a temporary failure */
+#define GAP_MAX_MS	10000	/* widest gap between attempts */
 #define ANSWER_MAX	(128 * 1024)	/* server flight we are willing to read */
+/*
+ * Suites per hello.  Some servers and middleboxes fail on hellos with more
+ * than 128 suites; TLS 1.2 alone has over 300 candidates, so they are
+ * offered in windows and a refused window is dropped for the next one.
+ */
+#define SUITE_WINDOW	128
 
 enum step {
 	STEP_SUITES,
 	STEP_ORDER,
 	STEP_GROUPS,
+	STEP_SIGALGS,
 	STEP_COMPRESSION,
 	STEP_FALLBACK,
 	STEP_DONE
@@ -71,8 +79,11 @@ struct probe {
 	size_t			 n_candidates;
 	uint16_t		*groups_left;	/* STEP_GROUPS */
 	size_t			 n_groups_left;
+	uint16_t		*sigalgs_left;	/* STEP_SIGALGS */
+	size_t			 n_sigalgs_left;
 	struct wire_offer	 offer;		/* the current attempt's hello */
 	unsigned		 retries;	/* of the current attempt */
+	unsigned		 gap_ms;	/* current pause between attempts */
 
 	/* the current attempt */
 	struct smtp_params	 sp;
@@ -222,6 +233,49 @@ remove_candidate(struct probe *pr, uint32_t code)
 	}
 }
 
+/* remove_u16 - take v out of list; 1 if it was there. */
+static int
+remove_u16(uint16_t *list, size_t *n, uint16_t v)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (list[i] == v) {
+			memmove(list + i, list + i + 1, (*n - i - 1) * sizeof(*list));
+			(*n)--;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+add_sigalg(struct probe *pr, uint16_t sigalg)
+{
+	struct probe_result *o = pr->out;
+	uint16_t *grown;
+	size_t i;
+
+	for (i = 0; i < o->n_sigalgs; i++)
+		if (o->sigalgs[i] == sigalg)
+			return;
+	if ((grown = realloc(o->sigalgs, (o->n_sigalgs + 1) * sizeof(*grown))) == NULL)
+		return;
+	o->sigalgs = grown;
+	o->sigalgs[o->n_sigalgs++] = sigalg;
+}
+
+/* drop_window - the first n candidates were refused together. */
+static void
+drop_window(struct probe *pr, size_t n)
+{
+	if (n > pr->n_candidates)
+		n = pr->n_candidates;
+	memmove(pr->candidates, pr->candidates + n,
+	    (pr->n_candidates - n) * sizeof(*pr->candidates));
+	pr->n_candidates -= n;
+}
+
 static void
 remove_group(struct probe *pr, uint16_t group)
 {
@@ -283,6 +337,16 @@ enter_step(struct probe *pr, enum step step)
 		free(pr->groups_left);
 		pr->groups_left = wire_all_groups(&pr->n_groups_left);
 	}
+	if (step == STEP_SIGALGS) {
+		size_t i;
+
+		free(pr->sigalgs_left);
+		pr->sigalgs_left = wire_all_sigalgs(&pr->n_sigalgs_left);
+		/* Those the suite enumeration already saw need no new attempt. */
+		for (i = 0; i < pr->out->n_sigalgs; i++)
+			remove_u16(pr->sigalgs_left, &pr->n_sigalgs_left,
+			    pr->out->sigalgs[i]);
+	}
 }
 
 /*
@@ -301,7 +365,8 @@ choose_offer(struct probe *pr)
 		case STEP_SUITES:
 			if (!pr->version_done && pr->n_candidates > 0) {
 				wire_offer_suites(&pr->offer, pr->version,
-				    pr->candidates, pr->n_candidates);
+				    pr->candidates, pr->n_candidates < SUITE_WINDOW ?
+				    pr->n_candidates : SUITE_WINDOW);
 				return 0;
 			}
 			o->versions[pr->version].complete = !pr->version_cut;
@@ -325,6 +390,12 @@ choose_offer(struct probe *pr)
 		case STEP_GROUPS:
 			if (pr->n_groups_left > 0 && wire_offer_groups(&pr->offer,
 			    o, pr->groups_left, pr->n_groups_left) == 0)
+				return 0;
+			enter_step(pr, STEP_SIGALGS);
+			break;
+		case STEP_SIGALGS:
+			if (pr->n_sigalgs_left > 0 && wire_offer_sigalgs(&pr->offer,
+			    o, pr->sigalgs_left, pr->n_sigalgs_left) == 0)
 				return 0;
 			enter_step(pr, STEP_COMPRESSION);
 			break;
@@ -365,8 +436,23 @@ on_answer(struct probe *pr, const struct wire_answer *a)
 	int v;
 
 	pr->retries = 0;
+	if (a->kind == WIRE_ACCEPTED && a->has_sig_alg && a->version == PROBE_TLS12)
+		add_sigalg(pr, a->sig_alg);
+	/* Answers again: narrow the gap slowly back towards the default. */
+	if (pr->gap_ms > pr->p->gap_ms) {
+		pr->gap_ms -= pr->gap_ms / 10;
+		if (pr->gap_ms < pr->p->gap_ms)
+			pr->gap_ms = pr->p->gap_ms;
+	}
 	switch (pr->offer.kind) {
 	case OFFER_SUITES:
+		if (a->kind == WIRE_REFUSED &&
+		    a->alert != WIRE_ALERT_PROTOCOL_VERSION &&
+		    pr->offer.n_suites < pr->n_candidates) {
+			/* None of this window: on to the next one. */
+			drop_window(pr, pr->offer.n_suites);
+			break;
+		}
 		if (a->kind != WIRE_ACCEPTED || a->version != pr->version) {
 			/* Nothing more at this version (or none at all). */
 			if (o->versions[pr->version].n_suites == 0)
@@ -401,6 +487,18 @@ on_answer(struct probe *pr, const struct wire_answer *a)
 			pr->n_groups_left = 0;
 		}
 		break;
+	case OFFER_SIGALGS:
+		if (a->kind == WIRE_ACCEPTED && a->has_sig_alg &&
+		    a->version == PROBE_TLS12) {
+			/* A server must pick from our list (RFC 5246
+			 * 7.4.1.4.1); if it does not, stop asking. */
+			if (!remove_u16(pr->sigalgs_left, &pr->n_sigalgs_left,
+			    a->sig_alg))
+				pr->n_sigalgs_left = 0;
+		} else {
+			pr->n_sigalgs_left = 0;
+		}
+		break;
 	case OFFER_COMPRESSION:
 		o->compression = a->kind == WIRE_ACCEPTED && a->compression ?
 		    PROBE_YES : PROBE_NO;
@@ -429,6 +527,9 @@ give_up_item(struct probe *pr)
 		break;
 	case OFFER_GROUPS:
 		pr->n_groups_left = 0;
+		break;
+	case OFFER_SIGALGS:
+		pr->n_sigalgs_left = 0;
 		break;
 	default:
 		break;		/* step_tried already moves the plan on */
@@ -474,6 +575,15 @@ static void
 inconclusive(struct probe *pr, const char *why)
 {
 	end_attempt(pr);
+	/*
+	 * A server that refuses (421 "too many connections", resets) is
+	 * asking us to slow down: retry the same attempt after a growing
+	 * pause, and keep the wider gap for the attempts after it.
+	 */
+	pr->out->temporary_failures++;
+	pr->gap_ms = pr->gap_ms * 2 < 500 ? 500 : pr->gap_ms * 2;
+	if (pr->gap_ms > GAP_MAX_MS)
+		pr->gap_ms = GAP_MAX_MS;
 	if (pr->retries < MAX_RETRIES) {
 		unsigned ms = BACKOFF_MS << pr->retries;
 
@@ -632,7 +742,7 @@ schedule(struct probe *pr)
 		finish_probe(pr);
 		return;
 	}
-	arm(pr, pr->p->gap_ms);
+	arm(pr, pr->gap_ms);
 }
 
 struct probe *
@@ -662,6 +772,7 @@ probe_start(struct event_base *base, const struct probe_params *p,
 	pr->sp.limits = p->limits;
 	pr->sp.handoff = on_handoff;
 	pr->sp.handoff_arg = pr;
+	pr->gap_ms = p->gap_ms;
 	event_base_gettimeofday_cached(base, &pr->started);
 	begin_version(pr, PROBE_TLS13);
 	schedule(pr);
@@ -677,6 +788,7 @@ probe_cancel(struct probe *pr)
 	event_free(pr->timer);
 	free(pr->candidates);
 	free(pr->groups_left);
+	free(pr->sigalgs_left);
 	free(pr);
 }
 
@@ -691,6 +803,7 @@ probe_result_free(struct probe_result *r)
 		free(r->groups[i]);
 	free(r->groups);
 	free(r->dh_group);
+	free(r->sigalgs);
 	free(r->error);
 	memset(r, 0, sizeof(*r));
 }

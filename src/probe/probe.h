@@ -68,6 +68,9 @@ struct probe_result {
 	enum probe_answer	 server_order;	/* the server imposes its order */
 	char			**groups;	/* (EC)DH groups accepted, by name */
 	size_t			 n_groups;
+	uint16_t		*sigalgs;	/* TLS 1.2 signature algorithms the
+						   server signs with (IANA codes) */
+	size_t			 n_sigalgs;
 	int			 dh_bits;	/* smallest DH prime seen, 0 if none */
 	char			*dh_group;	/* known name of that prime, or NULL */
 	enum probe_answer	 secure_renegotiation;
@@ -76,6 +79,7 @@ struct probe_result {
 	enum probe_answer	 ocsp_stapling;
 	enum probe_answer	 fallback_scsv;	/* downgrade refused as RFC 7507 says */
 	unsigned		 connections;	/* TCP connections made */
+	unsigned		 temporary_failures;	/* 421s, resets, timeouts: retried */
 	unsigned		 inconclusive;	/* attempts that never got an answer */
 	unsigned		 elapsed_ms;
 	char			*error;		/* why the probe stopped early, or NULL */
@@ -88,7 +92,9 @@ struct probe_params {
 	const char		*server_name;	/* SNI */
 	unsigned		 connect_timeout_ms;
 	unsigned		 reply_timeout_ms;
-	unsigned		 gap_ms;	/* pause between two attempts */
+	unsigned		 gap_ms;	/* pause between two attempts (the
+					   probe widens it while the server
+					   refuses) */
 	unsigned		 max_connections;	/* hard cap per server */
 	struct smtp_reply_limits limits;
 };

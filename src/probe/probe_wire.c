@@ -78,6 +78,19 @@ wire_candidates(enum probe_version v, size_t *n)
 }
 
 uint16_t *
+wire_all_sigalgs(size_t *n)
+{
+	const uint16_t *list = tls_hello_default_sigalgs(n);
+	uint16_t *out = calloc(*n ? *n : 1, sizeof(*out));
+
+	if (out == NULL)
+		*n = 0;
+	else
+		memcpy(out, list, *n * sizeof(*out));
+	return out;
+}
+
+uint16_t *
 wire_all_groups(size_t *n)
 {
 	uint16_t *out = malloc(sizeof(probe_groups));
@@ -156,6 +169,36 @@ wire_offer_groups(struct wire_offer *o, const struct probe_result *r,
 	return 0;
 }
 
+/*
+ * Signature algorithms are visible only in a TLS 1.2 ServerKeyExchange (in
+ * TLS 1.3 the CertificateVerify is encrypted): offer the authenticated
+ * (EC)DHE suites the server accepted at TLS 1.2 with the algorithms not
+ * yet seen; each answer names one more.
+ */
+int
+wire_offer_sigalgs(struct wire_offer *o, const struct probe_result *r,
+    const uint16_t *sigalgs, size_t n)
+{
+	const struct probe_version_result *vr = &r->versions[PROBE_TLS12];
+	size_t i;
+
+	offer_reset(o, OFFER_SIGALGS, PROBE_TLS12);
+	for (i = 0; i < vr->n_suites && o->n_suites < WIRE_OFFER_SUITES_MAX; i++) {
+		const struct cipher_suite *cs = cipher_suite_by_code(vr->suites[i].code);
+
+		if (cs != NULL && (cs->kx == CS_KX_ECDHE || cs->kx == CS_KX_DHE) &&
+		    !(cs->flags & CS_F_ANON))
+			o->suites[o->n_suites++] = cs->code;
+	}
+	if (o->n_suites == 0 || n == 0)
+		return -1;
+	if (n > WIRE_OFFER_SIGALGS_MAX)
+		n = WIRE_OFFER_SIGALGS_MAX;
+	memcpy(o->sigalgs, sigalgs, n * sizeof(*sigalgs));
+	o->n_sigalgs = n;
+	return 0;
+}
+
 void
 wire_offer_compression(struct wire_offer *o, enum probe_version v,
     uint32_t suite)
@@ -199,6 +242,10 @@ wire_build_hello(const struct wire_offer *o, const char *server_name,
 	if (o->n_groups > 0) {
 		hp.groups = o->groups;
 		hp.n_groups = o->n_groups;
+	}
+	if (o->n_sigalgs > 0) {
+		hp.sigalgs = o->sigalgs;
+		hp.n_sigalgs = o->n_sigalgs;
 	}
 	if (o->version == PROBE_TLS13) {
 		hp.share_groups = shares;
@@ -289,6 +336,10 @@ kx_from_flight(const struct tls_server_flight *f, struct wire_answer *a)
 	const struct tls_server_key_exchange *ske = &f->ske;
 	const char *name;
 
+	if (ske->present && ske->has_sig_alg) {
+		a->has_sig_alg = 1;
+		a->sig_alg = ske->sig_alg;
+	}
 	if (a->version == PROBE_TLS13 && h->key_share) {
 		a->group = h->key_share_group;
 	} else if (ske->present && ske->kind == TLS_SKE_ECDH) {

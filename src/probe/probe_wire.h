@@ -20,6 +20,7 @@
 #define WIRE_HELLO_MAX		16384
 #define WIRE_OFFER_SUITES_MAX	512
 #define WIRE_OFFER_GROUPS_MAX	32
+#define WIRE_OFFER_SIGALGS_MAX	32
 
 enum offer_kind {
 	OFFER_NONE,
@@ -27,7 +28,8 @@ enum offer_kind {
 	OFFER_ORDER,		/* two accepted suites, the server's favourite last */
 	OFFER_GROUPS,		/* which of these (EC)DH groups? */
 	OFFER_COMPRESSION,	/* DEFLATE offered beside NULL */
-	OFFER_FALLBACK		/* a lower version with TLS_FALLBACK_SCSV */
+	OFFER_FALLBACK,		/* a lower version with TLS_FALLBACK_SCSV */
+	OFFER_SIGALGS		/* which of these signature algorithms? */
 };
 
 struct wire_offer {
@@ -37,6 +39,8 @@ struct wire_offer {
 	size_t			 n_suites;
 	uint16_t		 groups[WIRE_OFFER_GROUPS_MAX];	/* 0 = default list */
 	size_t			 n_groups;
+	uint16_t		 sigalgs[WIRE_OFFER_SIGALGS_MAX];	/* 0 = default */
+	size_t			 n_sigalgs;
 	int			 deflate;
 	int			 fallback_scsv;
 };
@@ -47,6 +51,7 @@ enum wire_kind {
 	WIRE_GARBLED		/* not TLS, or malformed: see why */
 };
 
+#define WIRE_ALERT_PROTOCOL_VERSION	70
 #define WIRE_ALERT_INAPPROPRIATE_FALLBACK 86
 
 struct wire_answer {
@@ -57,6 +62,8 @@ struct wire_answer {
 	char			 kx_group[32];	/* "x25519", "ffdhe2048", "DH" */
 	int			 kx_bits;
 	int			 dh_bits;	/* DHE: prime size */
+	int			 has_sig_alg;	/* TLS 1.2 ServerKeyExchange named */
+	uint16_t		 sig_alg;	/* ...the algorithm it signed with */
 	char			 dh_name[32];	/* known prime's name, or "" */
 	int			 reneg_info;	/* RFC 5746 extension answered */
 	int			 ems;		/* RFC 7627 extension answered */
@@ -76,6 +83,9 @@ struct wire_reader;
 /* Candidate suites for version v (all the registry has for it), newly allocated. */
 uint32_t *wire_candidates(enum probe_version v, size_t *n);
 
+/* Every TLS 1.2 signature algorithm the probe asks about, newly allocated. */
+uint16_t *wire_all_sigalgs(size_t *n);
+
 /* Every group the probe asks about (IANA codes), newly allocated. */
 uint16_t *wire_all_groups(size_t *n);
 
@@ -86,6 +96,10 @@ void wire_offer_order(struct wire_offer *o, enum probe_version v,
 /* 0 when o holds a groups offer, -1 when no accepted suite can carry one. */
 int wire_offer_groups(struct wire_offer *o, const struct probe_result *r,
     const uint16_t *groups, size_t n);
+/* 0 when o holds a TLS 1.2 signature-algorithms offer, -1 when no
+ * accepted suite has a signed ServerKeyExchange. */
+int wire_offer_sigalgs(struct wire_offer *o, const struct probe_result *r,
+    const uint16_t *sigalgs, size_t n);
 void wire_offer_compression(struct wire_offer *o, enum probe_version v,
     uint32_t suite);
 void wire_offer_fallback(struct wire_offer *o, enum probe_version v,

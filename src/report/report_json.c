@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "probe/cipher_suites.h"
+#include "probe/tls_parse.h"
 
 #define DAY (24 * 60 * 60)
 
@@ -194,7 +195,7 @@ suite_json(enum probe_version v, const struct probe_suite *ps)
 static json_t *
 probe_json(const struct probe_result *p)
 {
-	json_t *protocols, *suites, *groups;
+	json_t *protocols, *suites, *groups, *sigalgs;
 	size_t v, i;
 
 	if (!p->done)
@@ -202,6 +203,7 @@ probe_json(const struct probe_result *p)
 	protocols = json_object();
 	suites = json_array();
 	groups = json_array();
+	sigalgs = json_array();
 	for (v = 0; v < PROBE_VERSION_COUNT; v++) {
 		json_object_set_new(protocols, probe_version_name(v),
 		    json_string(probe_answer_name(p->versions[v].supported)));
@@ -211,12 +213,20 @@ probe_json(const struct probe_result *p)
 	}
 	for (i = 0; i < p->n_groups; i++)
 		json_array_append_new(groups, json_string(p->groups[i]));
-	return json_pack("{s:o, s:o, s:s, s:o, s:{s:i, s:o}, s:s, s:s, s:s, "
-	    "s:s, s:s, s:i, s:i, s:i, s:o}",
+	for (i = 0; i < p->n_sigalgs; i++) {
+		const char *name = tls_sigalg_name(p->sigalgs[i]);
+		char code[8];
+
+		snprintf(code, sizeof(code), "0x%04x", p->sigalgs[i]);
+		json_array_append_new(sigalgs, json_string(name ? name : code));
+	}
+	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:{s:i, s:o}, s:s, s:s, s:s, "
+	    "s:s, s:s, s:i, s:i, s:i, s:i, s:o}",
 	    "protocols", protocols,
 	    "suites", suites,
 	    "server_order", probe_answer_name(p->server_order),
 	    "groups", groups,
+	    "signature_algorithms", sigalgs,
 	    "dh", "min_bits", p->dh_bits, "known_group", str_or_null(p->dh_group),
 	    "secure_renegotiation", probe_answer_name(p->secure_renegotiation),
 	    "compression", probe_answer_name(p->compression),
@@ -224,6 +234,7 @@ probe_json(const struct probe_result *p)
 	    "ocsp_stapling", probe_answer_name(p->ocsp_stapling),
 	    "fallback_scsv", probe_answer_name(p->fallback_scsv),
 	    "connections", (int)p->connections,
+	    "temporary_failures", (int)p->temporary_failures,
 	    "inconclusive_attempts", (int)p->inconclusive,
 	    "elapsed_ms", (int)p->elapsed_ms,
 	    "error", str_or_null(p->error));

@@ -10,6 +10,7 @@
 #include "report/report.h"
 
 #include "probe/cipher_suites.h"
+#include "probe/tls_parse.h"
 
 #include <string.h>
 #include <time.h>
@@ -284,6 +285,18 @@ print_probe(FILE *out, const struct probe_result *p)
 			fprintf(out, "%s%s", i ? ", " : "", p->groups[i]);
 		fprintf(out, "\n");
 	}
+	if (p->n_sigalgs > 0) {
+		fprintf(out, "  Signatures    ");
+		for (i = 0; i < p->n_sigalgs; i++) {
+			const char *name = tls_sigalg_name(p->sigalgs[i]);
+
+			if (name != NULL)
+				fprintf(out, "%s%s", i ? ", " : "", name);
+			else
+				fprintf(out, "%s0x%04x", i ? ", " : "", p->sigalgs[i]);
+		}
+		fprintf(out, " (TLS 1.2)\n");
+	}
 	if (p->dh_bits > 0)
 		fprintf(out, "  DH group      %d bits%s%s\n", p->dh_bits,
 		    p->dh_group ? ", " : "", p->dh_group ? p->dh_group : "");
@@ -295,8 +308,14 @@ print_probe(FILE *out, const struct probe_result *p)
 	    probe_answer_name(p->extended_master_secret),
 	    probe_answer_name(p->ocsp_stapling),
 	    probe_answer_name(p->fallback_scsv));
-	fprintf(out, "  Probe         %u connections, %u ms%s%s\n", p->connections,
-	    p->elapsed_ms, p->error ? "; stopped: " : "", p->error ? p->error : "");
+	fprintf(out, "  Probe         %u connections, %u ms", p->connections,
+	    p->elapsed_ms);
+	if (p->temporary_failures > 0)
+		fprintf(out, ", %u refused or unanswered and retried more slowly",
+		    p->temporary_failures);
+	if (p->error != NULL)
+		fprintf(out, "; stopped: %s", p->error);
+	fputc('\n', out);
 }
 
 static void

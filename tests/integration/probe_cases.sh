@@ -68,6 +68,26 @@ $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | sed 's/^</  only s_client
     done
 }
 
+# same_sigalgs ADDR ADDRESS_INDEX - the TLS 1.2 signature algorithms of an
+# RSA server: mailtls's list == those s_client gets signed when it offers
+# each alone (mailtls name=OpenSSL -sigalgs name).
+same_sigalgs() {
+    local addr=$1 idx=$2 pair want got
+    want=$(for pair in rsa_pss_rsae_sha256=rsa_pss_rsae_sha256 \
+            rsa_pss_rsae_sha384=rsa_pss_rsae_sha384 \
+            rsa_pss_rsae_sha512=rsa_pss_rsae_sha512 \
+            rsa_pss_pss_sha256=rsa_pss_pss_sha256 rsa_pkcs1_sha256=rsa_pkcs1_sha256 \
+            rsa_pkcs1_sha384=rsa_pkcs1_sha384 rsa_pkcs1_sha512=rsa_pkcs1_sha512 \
+            rsa_sha224=RSA+SHA224 rsa_pkcs1_sha1=RSA+SHA1; do
+        openssl s_client -starttls smtp -connect "$addr:$LAB_PORT" -tls1_2 \
+            -sigalgs "${pair#*=}" -cipher 'ECDHE:DHE:!aNULL:@SECLEVEL=0' \
+            </dev/null 2>/dev/null | grep -q '^New, TLSv1.2, Cipher is [A-Z]' \
+            && echo "${pair%%=*}"
+    done | sort)
+    got=$(echo "$out" | jq -r "$all_addrs[$idx].enumeration.signature_algorithms[]" | sort)
+    [ "$want" = "$got" ] || fail "$addr signature algorithms: s_client [$(echo $want)], mailtls [$(echo $got)]"
+}
+
 # postfix_connections NAME - connections the Postfix listener NAME logged.
 postfix_connections() {
     grep -c " $1 postfix/smtpd\[[0-9]*\]: connect from" "$lab/log/postfix.log"
@@ -82,6 +102,7 @@ good)
     expect_rc 0
     same_suites 127.0.1.1 0
     same_suites 127.0.1.2 2
+    same_sigalgs 127.0.1.2 2
     jqe "[$all_addrs[].enumeration.protocols | .SSLv2, .SSLv3] | all(. == \"no\")"
     jqe "$all_addrs | all(.enumeration.suites | map(select(.version == \"TLSv1.3\")) | length == 3)" \
         "TLS 1.3: the three default suites"
