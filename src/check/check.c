@@ -139,8 +139,14 @@ on_session_done(void *arg)
 	struct server_job *job = arg;
 
 	job->session = NULL;
+	/*
+	 * Enumerate after a failed handshake too: a server that speaks only
+	 * SSLv3, or only suites OpenSSL no longer has, fails OpenSSL's
+	 * handshake, and the probe is what can say why.
+	 */
 	if (job->c->env->cfg->enumerate &&
-	    job->server->smtp.status == SMTP_STATUS_TLS_OK)
+	    (job->server->smtp.status == SMTP_STATUS_TLS_OK ||
+	    job->server->smtp.status == SMTP_STATUS_TLS_FAILED))
 		start_enumeration(job);
 	work_done(job->c);
 }

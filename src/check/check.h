@@ -34,7 +34,8 @@ struct check_config {
 	size_t			 max_mx_hosts;
 	size_t			 max_addresses;	/* per host and family */
 	int			 probe_reserved; /* connect to reserved addresses */
-	int			 enumerate;	/* run the probe engine (src/probe) */
+	int			 enumerate;	/* run the probe engine (src/probe) where
+					   STARTTLS was accepted */
 	unsigned		 probe_gap_ms;	/* between two probe connections */
 	unsigned		 probe_max_connections;
 	struct smtp_reply_limits limits;

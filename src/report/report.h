@@ -31,6 +31,7 @@ struct report_summary {
 	size_t	tls_broken;	/* advertised but refused / failed / injection */
 	size_t	inconclusive;
 	size_t	not_tested;
+	size_t	connections;	/* SMTP connections made: sessions + probes */
 };
 void report_summarize(const struct domain_result *d, struct report_summary *s);
 

@@ -282,7 +282,7 @@ report_json(const struct domain_result *d)
 	for (i = 0; i < d->n_hosts; i++)
 		json_array_append_new(hosts, host_json(&d->hosts[i], d->started));
 	return json_pack("{s:i, s:s, s:o, s:I, s:i, s:o, s:b, s:b, "
-	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o}",
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o}",
 	    "schema", REPORT_JSON_SCHEMA,
 	    "domain", d->name,
 	    "checked_at", time_json(d->started),
@@ -299,6 +299,7 @@ report_json(const struct domain_result *d)
 	        "starttls_broken", (json_int_t)sum.tls_broken,
 	        "inconclusive", (json_int_t)sum.inconclusive,
 	        "not_tested", (json_int_t)sum.not_tested,
+	        "connections", (json_int_t)sum.connections,
 	        "worst_severity", worst < 0 ? json_null() :
 	        json_string(severity_name((enum severity)worst)),
 	    "findings", findings_json(&d->findings),

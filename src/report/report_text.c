@@ -41,9 +41,12 @@ report_summarize(const struct domain_result *d, struct report_summary *s)
 	s->hosts = d->n_hosts;
 	for (i = 0; i < d->n_hosts; i++) {
 		for (j = 0; j < d->hosts[i].n_servers; j++) {
-			enum smtp_status st = d->hosts[i].servers[j]->smtp.status;
+			const struct server_result *sr = d->hosts[i].servers[j];
+			enum smtp_status st = sr->smtp.status;
 
 			s->addresses++;
+			if (st != SMTP_STATUS_NOT_TESTED)
+				s->connections += 1 + sr->probe.connections;
 			if (st == SMTP_STATUS_TLS_OK)
 				s->starttls_ok++;
 			else if (st == SMTP_STATUS_NO_STARTTLS)
@@ -359,6 +362,8 @@ report_text(FILE *out, const struct domain_result *d)
 	    sum.tls_broken, sum.inconclusive);
 	if (sum.not_tested)
 		fprintf(out, ", %zu not tested", sum.not_tested);
+	fprintf(out, "; %zu connection%s", sum.connections,
+	    sum.connections == 1 ? "" : "s");
 	fprintf(out, ".\nWorst finding: %s\n", worst < 0 ? "none" :
 	    severity_name((enum severity)worst));
 

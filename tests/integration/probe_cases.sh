@@ -143,6 +143,7 @@ weakdh)
     done
     [ "$seen" -eq $((reported + 1)) ] \
         || fail "server logged $seen connections, mailtls reported $reported + 1"
+    jqe ".summary.connections == $seen" "summary.connections must count every connection"
     same_suites 127.0.1.9 0
     jqe '.mx[0].addresses[0].enumeration.suites | all(.kx == "DHE" and .kx_bits == 1024)' \
         "every suite uses the 1024-bit group"
