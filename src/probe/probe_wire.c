@@ -344,6 +344,11 @@ kx_from_flight(const struct tls_server_flight *f, struct wire_answer *a)
 		a->group = h->key_share_group;
 	} else if (ske->present && ske->kind == TLS_SKE_ECDH) {
 		a->group = ske->named_group;
+	} else if (ske->present && ske->kind == TLS_SKE_RSA) {
+		/* RSA_EXPORT: a temporary (512-bit) RSA key for the exchange. */
+		a->kx_bits = (int)ske->rsa_bits;
+		snprintf(a->kx_group, sizeof(a->kx_group), "RSA");
+		return;
 	} else if (ske->present && ske->kind == TLS_SKE_DH) {
 		a->dh_bits = (int)ske->dh_p_bits;
 		a->kx_bits = (int)ske->dh_p_bits;

@@ -476,8 +476,13 @@ collect_tls_error(struct smtp_session *s, const char *fallback)
 {
 	unsigned long e, last = 0;
 
+	/*
+	 * libevent queues SSL_get_error()'s own value (library 0) after the
+	 * real OpenSSL errors: it names nothing, so skip it.
+	 */
 	while ((e = bufferevent_get_openssl_error(s->bev)) != 0)
-		last = e;
+		if (ERR_GET_LIB(e) != 0)
+			last = e;
 	free(s->tf->error);
 	s->tf->error = tls_error_text(last, fallback);
 }
