@@ -10,16 +10,42 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config
             libssl-dev libunbound-dev libevent-dev libcurl4-openssl-dev
             libsqlite3-dev libpq-dev libjansson-dev libcmocka-dev)
-# Test lab: real servers and the tools that configure them.
+# Test lab: real servers and the tools that configure them.  libidn12 is a
+# library of exim4-daemon-light (below) that nothing else here pulls in;
+# gnutls-bin (gnutls-cli) is the independent client of the enumeration tests.
 lab_pkgs=(openssl postfix nsd ldnsutils dns-root-data iproute2 jq clang
-          libclang-rt-14-dev)
+          libclang-rt-14-dev gnutls-bin libidn12)
+# Downloaded, never installed: Exim (GnuTLS) conflicts with Postfix
+# (Conflicts: mail-transport-agent).  tests/lab/exim.sh unpacks the .deb into
+# the lab folder and runs it from there.  MAILTLS_LAB_CACHE overrides the folder.
+lab_cache=${MAILTLS_LAB_CACHE:-/var/cache/mailtls-lab}
+lab_debs=(exim4-daemon-light)
+
+# fetch_lab_debs: download the .deb of each lab_debs package into lab_cache
+# unless a .deb of it is already there.
+fetch_lab_debs() {
+    local p want=()
+    for p in "${lab_debs[@]}"; do
+        compgen -G "$lab_cache/${p}_*.deb" >/dev/null || want+=("$p")
+    done
+    [ ${#want[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] && ! [ -w "$lab_cache" ]; then
+        echo "deps.sh: ${want[*]} not in $lab_cache; run as root to download" >&2
+        return 1
+    fi
+    echo "deps.sh: downloading ${want[*]} into $lab_cache"
+    mkdir -p "$lab_cache"
+    (cd "$lab_cache" && apt-get download -qq -o APT::Sandbox::User=root "${want[@]}") \
+        || { apt-get update -qq && (cd "$lab_cache" && apt-get download -qq -o APT::Sandbox::User=root "${want[@]}"); } \
+        || { echo "deps.sh: could not download ${want[*]}" >&2; return 1; }
+}
 
 missing=()
 for p in "${build_pkgs[@]}" "${lab_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
         || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && { fetch_lab_debs; exit; }
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
@@ -39,3 +65,4 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fetch_lab_debs

@@ -418,6 +418,9 @@ choose_offer(struct probe *pr)
 			enter_step(pr, STEP_FALLBACK);
 			break;
 		case STEP_FALLBACK:
+			/* Below the highest version, TLS 1.3 included. */
+			if (o->versions[PROBE_TLS13].n_suites > 0)
+				v = PROBE_TLS13;
 			if (!pr->step_tried && v >= 0 &&
 			    (w = lower_supported(o, v)) >= 0) {
 				pr->step_tried = 1;

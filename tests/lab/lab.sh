@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # tests/lab/lab.sh - start, stop and inspect the mailtls test lab.
 #
-#   lab.sh start DIR [--evil PATH]   build everything under DIR, start, wait
+#   lab.sh start DIR [--evil PATH] [--oldtls PATH]
+#                                    build everything under DIR, start, wait
 #   lab.sh stop DIR                  stop every process started from DIR
 #   lab.sh status DIR                exit 0 if the lab of DIR is fully up
 #
 # The lab (specified in tests/lab/LAB.md) is NSD with signed zones on
 # 127.0.53.1:53, one Postfix instance with a listener per situation on
-# 127.0.1.N:2525 and [::1]:2525, and optionally evil_smtpd on 127.0.2.N:2525.
+# 127.0.1.N:2525 and [::1]:2525, Exim with GnuTLS on 127.0.1.12:2525 (run
+# from the cached .deb in a private mount namespace: exim.sh), and
+# optionally evil_smtpd on 127.0.2.N:2525
+# and oldtls_smtpd (SSLv2, SSLv3, EXPORT, 512-bit DH) on 127.0.3.N:2525.
 # Everything it generates (PKI, zones, configs, queues, logs, pid files)
 # lives under DIR; nothing is written elsewhere and nothing listens outside
 # loopback.  'start' writes DIR/lab.env last, once every server answers.
@@ -19,9 +23,11 @@ LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_HOME/dns.sh"
 . "$LAB_HOME/postfix.sh"
 . "$LAB_HOME/evil.sh"
+. "$LAB_HOME/oldtls.sh"
+. "$LAB_HOME/exim.sh"
 
 usage() {
-    echo "usage: $0 start DIR [--evil PATH_TO_evil_smtpd] | stop DIR | status DIR" >&2
+    echo "usage: $0 start DIR [--evil PATH_TO_evil_smtpd] [--oldtls PATH_TO_oldtls_smtpd] | stop DIR | status DIR" >&2
     exit 2
 }
 
@@ -41,16 +47,18 @@ port_conflicts() {
     local want="127.0.53.1:53" row
     for row in "${LAB_LISTENERS[@]}"; do want+=" ${row%% *}:$LAB_PORT"; done
     if [ "$1" = 1 ]; then want+=" ${LAB_EVIL_ADDRS[*]/%/:$LAB_PORT}"; fi
+    want+=" $LAB_EXIM_ADDR:$LAB_PORT"
     want+=" 0.0.0.0:53 *:53 [::]:53 0.0.0.0:$LAB_PORT *:$LAB_PORT [::]:$LAB_PORT"
     { ss -Hltn "sport = :$LAB_PORT"; ss -Hlun "sport = :53"; } \
         | awk -v want="$want" 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ok[w[i]] = 1 }
                                 $4 in ok { print $4 }'
 }
 
-lab_running() { nsd_status "$1" || postfix_status "$1" || evil_alive "$1"; }
+lab_running() { nsd_status "$1" || postfix_status "$1" || evil_alive "$1" || exim_alive "$1" \
+    || oldtls_alive "$1"; }
 
 write_env() {
-    local dir=$1 evil=$2
+    local dir=$1 evil=$2 oldtls=${3:-0}
     cat > "$dir/lab.env.new" <<ENV
 # mailtls test lab, written by tests/lab/lab.sh start (see tests/lab/LAB.md)
 LAB_RESOLVER=$LAB_NS_ADDR@$LAB_NS_PORT
@@ -59,6 +67,7 @@ LAB_CA=$dir/pki/ca.pem
 LAB_PORT=$LAB_PORT
 LAB_ZONE=$LAB_ZONE
 LAB_EVIL=$evil
+LAB_OLDTLS=$oldtls
 ENV
     mv "$dir/lab.env.new" "$dir/lab.env"   # atomic for concurrent readers
 }
@@ -67,12 +76,14 @@ stop_all() {
     local dir=$1
     rm -f "$dir/lab.env"
     evil_stop "$dir"
+    oldtls_stop "$dir"
+    exim_stop "$dir"
     postfix_stop "$dir"
     nsd_stop "$dir"
 }
 
 cmd_start() {
-    local dir evil_bin="" with_evil=0 conflicts
+    local dir evil_bin="" with_evil=0 oldtls_bin="" with_oldtls=0 conflicts
     [ $# -ge 1 ] || usage
     dir=$(lab_dir "$1"); shift
     while [ $# -gt 0 ]; do
@@ -81,16 +92,20 @@ cmd_start() {
                     evil_bin=$(realpath -m -- "$2"); with_evil=1; shift 2
                     [[ -f $evil_bin && -x $evil_bin ]] \
                         || die "evil_smtpd '$evil_bin' is not an executable file" ;;
+            --oldtls) [ $# -ge 2 ] || usage
+                    oldtls_bin=$(realpath -m -- "$2"); with_oldtls=1; shift 2
+                    [[ -f $oldtls_bin && -x $oldtls_bin ]] \
+                        || die "oldtls_smtpd '$oldtls_bin' is not an executable file" ;;
             *) usage ;;
         esac
     done
     [ "$(id -u)" -eq 0 ] || die "start needs root (NSD binds port 53, Postfix runs as its own user)"
     need_cmd openssl nsd nsd-checkconf ldns-keygen ldns-signzone ldns-key2ds drill \
-        postfix runuser ss setsid timeout realpath
+        postfix runuser ss setsid timeout realpath unshare mount dpkg-deb
     if [ -d "$dir" ] && lab_running "$dir"; then
         die "the lab in $dir is already running; run '$0 stop $dir' first"
     fi
-    conflicts=$(port_conflicts $with_evil)
+    conflicts=$(port_conflicts $with_evil; if [ $with_oldtls = 1 ]; then oldtls_conflicts; fi)
     [ -z "$conflicts" ] || die "address(es) already in use by another process (another lab folder?): $(echo "$conflicts" | tr "\n" " ")"
 
     mkdir -p "$dir/run" "$dir/log"
@@ -103,10 +118,13 @@ cmd_start() {
     pki_generate "$dir"
     dns_build "$dir"
     postfix_build "$dir"
+    exim_build "$dir"
     nsd_start "$dir"
     postfix_start "$dir"
+    exim_start "$dir"
     if [ $with_evil = 1 ]; then evil_start "$dir" "$evil_bin"; fi
-    write_env "$dir" $with_evil
+    if [ $with_oldtls = 1 ]; then oldtls_start "$dir" "$oldtls_bin"; fi
+    write_env "$dir" $with_evil $with_oldtls
     trap - EXIT
     log "running; environment in $dir/lab.env"
 }
@@ -134,9 +152,15 @@ cmd_status() {
     report nsd $st "$LAB_NS_ADDR@$LAB_NS_PORT" || rc=1
     st=0; postfix_status "$dir" || st=1
     report postfix $st "${#LAB_LISTENERS[@]} listeners on port $LAB_PORT" || rc=1
+    st=0; exim_status "$dir" || st=1
+    report exim $st "$LAB_EXIM_ADDR:$LAB_PORT (gnutls-mx)" || rc=1
     if evil_wanted "$dir"; then
         st=0; evil_status "$dir" || st=1
         report evil_smtpd $st "127.0.2.1-11:$LAB_PORT" || rc=1
+    fi
+    if oldtls_wanted "$dir"; then
+        st=0; oldtls_status "$dir" || st=1
+        report oldtls $st "127.0.3.1-4:$LAB_PORT" || rc=1
     fi
     [ -s "$dir/lab.env" ] || { echo "lab.env     missing"; rc=1; }
     return $rc

@@ -56,12 +56,35 @@ pki_selfsigned() {
         -addext "subjectAltName=DNS:$dns" 2>/dev/null
 }
 
+# Leaves issued after the PKI itself: "NAME HOST" (HOST.mailtls.test), each
+# issued by the lab CA into a complete DIR/pki whenever NAME.pem is missing,
+# so that a lab folder made by an older lab.sh keeps its CA and gains them.
+LAB_LATE_LEAVES=(
+  "strong   strong-mx"
+  "gnutls   gnutls-mx"
+)
+
+# pki_late_leaves PKI: issue the missing LAB_LATE_LEAVES (each made under a
+# temporary name and renamed, so an interrupted run leaves none half-made).
+pki_late_leaves() {
+    local pki=$1 row name host
+    for row in "${LAB_LATE_LEAVES[@]}"; do
+        read -r name host <<<"$row"
+        [ -s "$pki/$name.pem" ] && continue
+        render "$LAB_HOME/templates/ca.cnf" "$pki/ca/ca.cnf" PKI="$pki"
+        pki_leaf "$pki" "$name.new" "-days 1825" "$host.mailtls.test"
+        chmod 600 "$pki/$name.new.key"
+        mv "$pki/$name.new.key" "$pki/$name.key"
+        mv "$pki/$name.new.pem" "$pki/$name.pem"
+    done
+}
+
 # pki_generate DIR: build DIR/pki unless it is already complete.
 pki_generate() {
     local final=$1/pki pki=$1/pki.new z=mailtls.test
     local valid="-days 1825"
     local expired="-startdate 20200101000000Z -enddate 20210101000000Z"
-    [ -s "$final/.complete" ] && return 0
+    [ -s "$final/.complete" ] && { pki_late_leaves "$final"; return 0; }
     log "generating PKI in $final (once per lab folder)"
     rm -rf "$pki" "$final"
     mkdir -p "$pki"
@@ -84,4 +107,5 @@ pki_generate() {
     chmod 600 "$pki"/*.key
     date -u +%FT%TZ > "$pki/.complete"
     mv "$pki" "$final"
+    pki_late_leaves "$final"
 }

@@ -21,6 +21,7 @@ LAB_LISTENERS=(
   "127.0.1.8     mx.wild        wild         modern"
   "127.0.1.9     weakdh-mx      weakdh       weakdh"
   "127.0.1.10    legacy-mx      legacy       legacy"
+  "127.0.1.11    strong-mx      strong       strong"
 )
 
 pf_conf()  { echo "$1/postfix"; }
@@ -31,6 +32,7 @@ pf_spool() { echo "$1/spool/postfix"; }
 #   modern  TLS 1.2+ with Postfix's default ciphers
 #   weakdh  TLS 1.2 only, DHE-RSA suites only, 1024-bit DH group
 #   legacy  TLS 1.0-1.2, Postfix's "medium" ciphers (CBC suites, static RSA)
+#   strong  TLS 1.2+, ECDHE with AES-GCM or ChaCha20 only, server's order
 # The two weak ones run OpenSSL at security level 0 (tls_config_file).
 pf_profile_opts() {
     local dir=$1 cert=$2 profile=$3
@@ -52,6 +54,10 @@ pf_profile_opts() {
         legacy) echo "$weak"
                 echo "smtpd_tls_protocols=>=TLSv1,<=TLSv1.2"
                 echo "smtpd_tls_ciphers=medium" ;;
+        strong) echo "smtpd_tls_protocols=>=TLSv1.2"
+                echo "smtpd_tls_ciphers=high"
+                echo "tls_high_cipherlist=ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL"
+                echo "tls_preempt_cipherlist=yes" ;;
         *) die "unknown listener profile '$profile'" ;;
     esac
 }
