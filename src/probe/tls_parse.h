@@ -186,7 +186,9 @@ struct tls_ssl2_hello {
 struct tls_server_flight {
 	int			 done;		/* TLS_FEED_DONE was returned */
 	enum tls_parse_error	 error;
-	size_t			 error_offset;	/* stream offset it was found at */
+	size_t			 error_offset;	/* stream offset just past the
+						   bytes that showed it (the
+						   bytes used, however split) */
 	size_t			 bytes;		/* stream bytes consumed */
 	int			 sslv2;		/* the answer was SSLv2 */
 	uint16_t		 record_version; /* of the first record */
@@ -290,7 +292,7 @@ const char *tls_sigalg_name(uint16_t sigalg);
 const char *tls_ske_kind_name(enum tls_ske_kind k);
 
 /* Well-known DH primes (RFC 7919, 3526, 2409, 5114, and the hard-coded
- * 512/1024-bit defaults of old OpenSSL, Apache and sendmail). */
+ * 512/1024-bit defaults of old OpenSSL, sendmail, Postfix and Apache). */
 struct tls_dh_group {
 	const char	*name;		/* "ffdhe2048", "modp2048"... */
 	unsigned	 bits;

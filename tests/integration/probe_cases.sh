@@ -151,6 +151,26 @@ weakdh)
     has_finding dh-group-too-small
     has_finding no-tls13
     ;;
+ratelimit)
+    # ratelimit-mx is mx2's configuration behind Postfix's connection rate
+    # limit: the probe meets 421s, must slow down and retry, and must end
+    # with the same answers as against mx2, nothing given up.
+    before=$(grep -c 'ratelimit-mx .*Connection rate limit exceeded' "$lab/log/postfix.log")
+    run_check ratelimit
+    limited=$out
+    run_check mx2
+    reference=$out
+    out=$limited
+    seen=$(( $(grep -c 'ratelimit-mx .*Connection rate limit exceeded' "$lab/log/postfix.log") - before ))
+    [ "$seen" -gt 0 ] || fail "the rate limit never refused a connection: the case tests nothing"
+    jqe '.mx[0].addresses[0].enumeration.temporary_failures > 0' "the 421s must be counted"
+    jqe '.mx[0].addresses[0].enumeration.inconclusive_attempts == 0 and .mx[0].addresses[0].enumeration.error == null' \
+        "nothing may be given up"
+    lacks_finding probe-incomplete
+    summary='.mx[0].addresses[0].enumeration | {protocols, suites: [.suites[] | .version + " " + .name] | sort, groups: (.groups | sort), signature_algorithms: (.signature_algorithms | sort), dh, server_order, compression, secure_renegotiation}'
+    [ "$(echo "$limited" | jq -S "$summary")" = "$(echo "$reference" | jq -S "$summary")" ] \
+        || fail "the rate-limited enumeration differs from mx2's: $(diff <(echo "$limited" | jq -S "$summary") <(echo "$reference" | jq -S "$summary") | head -20)"
+    ;;
 quick)
     # --quick: the one SMTP session of `check`, no enumeration.
     run_check implicit --quick

@@ -22,6 +22,7 @@ LAB_LISTENERS=(
   "127.0.1.9     weakdh-mx      weakdh       weakdh"
   "127.0.1.10    legacy-mx      legacy       legacy"
   "127.0.1.11    strong-mx      strong       strong"
+  "127.0.1.13    ratelimit-mx   mx2          ratelimit"
 )
 
 pf_conf()  { echo "$1/postfix"; }
@@ -33,6 +34,10 @@ pf_spool() { echo "$1/spool/postfix"; }
 #   weakdh  TLS 1.2 only, DHE-RSA suites only, 1024-bit DH group
 #   legacy  TLS 1.0-1.2, Postfix's "medium" ciphers (CBC suites, static RSA)
 #   strong  TLS 1.2+, ECDHE with AES-GCM or ChaCha20 only, server's order
+#   ratelimit  modern, but at most 20 connections per client and
+#           anvil_rate_time_unit (main.cf: 3s); then "421 Error: too many
+#           connections" (127.0.0.1 is not exempt here, unlike $mynetworks'
+#           default exemption)
 # The two weak ones run OpenSSL at security level 0 (tls_config_file).
 pf_profile_opts() {
     local dir=$1 cert=$2 profile=$3
@@ -46,6 +51,9 @@ pf_profile_opts() {
     echo "smtpd_tls_key_file=$dir/pki/$cert.key"
     case $profile in
         modern) echo "smtpd_tls_protocols=>=TLSv1.2" ;;
+        ratelimit) echo "smtpd_tls_protocols=>=TLSv1.2"
+                echo "smtpd_client_connection_rate_limit=20"
+                echo "smtpd_client_event_limit_exceptions=" ;;
         weakdh) echo "$weak"
                 echo "smtpd_tls_protocols=>=TLSv1.2,<=TLSv1.2"
                 echo "smtpd_tls_ciphers=high"
