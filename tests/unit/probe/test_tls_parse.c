@@ -2370,7 +2370,9 @@ dump_seeds(const char *dir)
 		if (fx->len > 8192)
 			continue;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, fx->name);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, fx->name) >=
+		    sizeof(path))
+			fail_msg("%s: path too long", dir);
 		if ((fp = fopen(path, "wb")) == NULL)
 			fail_msg("%s: cannot write", path);
 		assert_int_equal(fwrite(setup, 1, 2, fp), 2);
