@@ -426,6 +426,7 @@ on_complete(evutil_socket_t fd, short what, void *arg)
 	evutil_timersub(&now, &c->started, &dt);
 	d->elapsed_ms = (unsigned)(dt.tv_sec * 1000 + dt.tv_usec / 1000);
 	findings_derive(d, (int64_t)now.tv_sec);
+	grade_derive(d);
 	check_free(c);
 	cb(cbarg, d);
 }

@@ -5,8 +5,9 @@
  *     host_result[]          each MX host (preference order), its A/AAAA
  *       server_result*[]     each address: SMTP facts, TLS facts, findings
  *
- * Probes fill it, findings_derive() judges it, report_text and report_json
- * print it, the store will save it.  Nobody prints from inside the probes.
+ * Probes fill it, findings_derive() judges it, grade_derive() grades it
+ * (src/grade), report_text and report_json print it, the store will save
+ * it.  Nobody prints from inside the probes.
  * Every string in it is owned by it and sanitised.
  */
 #ifndef MAILTLS_RESULT_H
@@ -17,6 +18,7 @@
 
 #include "check/findings.h"
 #include "dns/dns_resolver.h"
+#include "grade/grade.h"
 #include "probe/probe.h"
 #include "smtp/smtp_session.h"
 #include "tls/tls_client.h"
@@ -40,6 +42,8 @@ struct server_result {
 	struct tls_facts	 tls;
 	struct probe_result	 probe;		/* enumeration; .done = 0 if none */
 	struct findings		 findings;
+	struct auth_facts	 auth;		/* DANE, MTA-STS; zero: not checked */
+	struct grade		 grade;		/* grade_derive(); owns no memory */
 };
 
 struct host_result {
@@ -65,6 +69,7 @@ struct domain_result {
 	size_t			 n_hosts;
 	size_t			 mx_ignored;	/* beyond the host limit */
 	struct findings		 findings;
+	struct domain_grade	 grade;		/* grade_derive(); owns no memory */
 };
 
 void dns_status_free(struct dns_status *st);

@@ -240,17 +240,145 @@ probe_json(const struct probe_result *p)
 	    "error", str_or_null(p->error));
 }
 
+/* --- grades (src/grade, docs/grading.md) ------------------------------------ */
+
+static json_t *
+letter_json(enum grade_letter l)
+{
+	return str_or_null(grade_letter_name(l));
+}
+
+static json_t *
+rule_finding_json(const struct grade_rule *r)
+{
+	return r->finding != F_COUNT ? json_string(finding_kind(r->finding)->id) :
+	    json_null();
+}
+
+/* grade_lists - deductions, caps and what A+ lacks, from g's hits, into the
+ * arrays that are not NULL. */
+static void
+grade_lists(const struct grade *g, json_t *deductions, json_t *caps,
+    json_t *not_a_plus)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_hits; i++) {
+		const struct grade_rule *r = grade_rule_at(g->hits[i].rule);
+
+		if (deductions != NULL && g->hits[i].lost20 > 0)
+			json_array_append_new(deductions, json_pack(
+			    "{s:s, s:s, s:f, s:o, s:s}", "rule", r->id,
+			    "component", r->zero ? "all" :
+			    grade_component_name(r->component),
+			    "points", grade_hit_points(&g->hits[i]),
+			    "finding", rule_finding_json(r), "reason", r->reason));
+		if (caps != NULL && r->cap != GRADE_NONE)
+			json_array_append_new(caps, json_pack(
+			    "{s:s, s:s, s:o, s:s}", "rule", r->id,
+			    "letter", grade_letter_name(r->cap),
+			    "finding", rule_finding_json(r), "reason", r->reason));
+		if (not_a_plus != NULL && r->blocks_a_plus)
+			json_array_append_new(not_a_plus, json_pack(
+			    "{s:s, s:o, s:s}", "rule", r->id,
+			    "finding", rule_finding_json(r), "reason", r->reason));
+	}
+}
+
+static json_t *
+auth_json(const struct grade *g, const struct auth_facts *a)
+{
+	return json_pack("{s:s, s:o, s:s, s:s}",
+	    "level", auth_level_name(g->auth_level),
+	    "score", g->authentication >= 0 ? json_integer(g->authentication) :
+	    json_null(),
+	    "dane", dane_state_name(a->dane),
+	    "mta_sts", mtasts_state_name(a->mtasts));
+}
+
+static json_t *
+server_grade_json(const struct server_result *s)
+{
+	const struct grade *g = &s->grade;
+	json_t *deductions = json_array(), *caps = json_array();
+	json_t *not_a_plus = json_array(), *enc;
+
+	grade_lists(g, deductions, caps, not_a_plus);
+	if (g->letter == GRADE_NONE)
+		enc = json_null();
+	else
+		enc = json_pack("{s:i, s:o, s:f, s:f, s:f}",
+		    "score", g->encryption,
+		    "letter", letter_json(g->score_letter),
+		    "protocol", grade_component_score(g, GRADE_PROTOCOL),
+		    "key_exchange", grade_component_score(g, GRADE_KEY_EXCHANGE),
+		    "cipher", grade_component_score(g, GRADE_CIPHER));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "rubric", GRADE_RUBRIC_VERSION,
+	    "letter", letter_json(g->letter),
+	    "not_graded", str_or_null(g->not_graded),
+	    "basis", str_or_null(grade_basis_name(g->basis)),
+	    "encryption", enc,
+	    "ssllabs_score", g->letter == GRADE_NONE ? json_null() :
+	    json_integer(g->ssllabs),
+	    "authentication", auth_json(g, &s->auth),
+	    "deductions", deductions,
+	    "caps", caps,
+	    "not_a_plus", not_a_plus);
+}
+
+static json_t *
+domain_grade_json(const struct domain_result *d)
+{
+	const struct domain_grade *dg = &d->grade;
+	const struct host_result *h = NULL;
+	const struct server_result *s = NULL;
+	json_t *caps = json_array();
+	char conf[512];
+
+	grade_confidence_text(dg, conf, sizeof(conf));
+	if (dg->has_worst) {
+		h = &d->hosts[dg->worst_host];
+		s = h->servers[dg->worst_server];
+		grade_lists(&s->grade, NULL, caps, NULL);
+	}
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:s, s:s}",
+	    "rubric", GRADE_RUBRIC_VERSION,
+	    "letter", letter_json(dg->letter),
+	    "not_graded", str_or_null(dg->not_graded),
+	    "worst", s == NULL ? json_null() : json_pack("{s:s, s:s}",
+	    "host", h->name, "address", s->addr_text),
+	    "encryption", s == NULL ? json_null() :
+	    json_integer(s->grade.encryption),
+	    "ssllabs_score", s == NULL ? json_null() :
+	    json_integer(s->grade.ssllabs),
+	    "authentication", s == NULL ? json_null() :
+	    auth_json(&s->grade, &s->auth),
+	    "caps", caps,
+	    "counts",
+	        "addresses", (json_int_t)dg->addresses,
+	        "graded", (json_int_t)dg->graded,
+	        "inconclusive", (json_int_t)dg->inconclusive,
+	        "not_tested", (json_int_t)dg->not_tested,
+	        "handshake_only", (json_int_t)dg->handshake_only,
+	        "enumeration_incomplete", (json_int_t)dg->incomplete,
+	    "confidence", grade_confidence_name(dg->confidence),
+	    "confidence_statement", conf);
+}
+
 static json_t *
 server_json(const struct server_result *s, int64_t now)
 {
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "address", s->addr_text,
 	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
 	    "reserved", str_or_null(s->reserved),
 	    "smtp", smtp_json(&s->smtp),
 	    "tls", tls_json(&s->tls, now),
 	    "enumeration", probe_json(&s->probe),
-	    "findings", findings_json(&s->findings));
+	    "findings", findings_json(&s->findings),
+	    "grade", server_grade_json(s));
 }
 
 static json_t *
@@ -282,7 +410,7 @@ report_json(const struct domain_result *d)
 	for (i = 0; i < d->n_hosts; i++)
 		json_array_append_new(hosts, host_json(&d->hosts[i], d->started));
 	return json_pack("{s:i, s:s, s:o, s:I, s:i, s:o, s:b, s:b, "
-	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o}",
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o, s:o}",
 	    "schema", REPORT_JSON_SCHEMA,
 	    "domain", d->name,
 	    "checked_at", time_json(d->started),
@@ -303,5 +431,6 @@ report_json(const struct domain_result *d)
 	        "worst_severity", worst < 0 ? json_null() :
 	        json_string(severity_name((enum severity)worst)),
 	    "findings", findings_json(&d->findings),
+	    "grade", domain_grade_json(d),
 	    "mx", hosts);
 }

@@ -1,11 +1,12 @@
 /*
  * report_text.c - the human report.  See report.h.
  *
- * Layout, top to bottom: a summary a user can stop reading after; the DNS
- * picture (MX hosts in preference order, their addresses, DNSSEC state);
- * domain findings; then one section per server address with the headings
- * users know from public checkers (SMTP, Certificate, Protocol, Key
- * exchange, Cipher) and that address's findings with their fixes.
+ * Layout, top to bottom: a summary a user can stop reading after (with
+ * the domain's grade); the DNS picture (MX hosts in preference order, their
+ * addresses, DNSSEC state); domain findings; then one section per server
+ * address with the headings users know from public checkers (its Grade
+ * first, then SMTP, Certificate, Protocol, Key exchange, Cipher) and that
+ * address's findings with their fixes.
  */
 #include "report/report.h"
 
@@ -321,6 +322,150 @@ print_probe(FILE *out, const struct probe_result *p)
 	fputc('\n', out);
 }
 
+/* --- grades (src/grade, docs/grading.md) ------------------------------------ */
+
+/* fmt_points - points lost, "6", "1.5", "0.75". */
+static void
+fmt_points(const struct grade_hit *h, char *buf, size_t len)
+{
+	if (h->lost20 % 20 == 0)
+		snprintf(buf, len, "%u", h->lost20 / 20u);
+	else if (h->lost20 % 2 == 0)
+		snprintf(buf, len, "%.1f", grade_hit_points(h));
+	else
+		snprintf(buf, len, "%.2f", grade_hit_points(h));
+}
+
+static const char *
+component_words(enum grade_component c)
+{
+	static const char *const words[GRADE_COMPONENT_COUNT] = {
+		[GRADE_PROTOCOL] = "protocol",
+		[GRADE_KEY_EXCHANGE] = "key exchange",
+		[GRADE_CIPHER] = "cipher",
+	};
+
+	return (unsigned)c < GRADE_COMPONENT_COUNT ? words[c] : "?";
+}
+
+static void
+print_rule_ref(FILE *out, const struct grade_rule *r)
+{
+	if (r->finding != F_COUNT)
+		fprintf(out, " (%s)", finding_kind(r->finding)->id);
+	else
+		fprintf(out, " [%s]", r->id);
+	fputc('\n', out);
+}
+
+static void
+print_grade(FILE *out, const struct grade *g)
+{
+	size_t i;
+	char pts[16], label[32];
+
+	if (g->letter == GRADE_NONE) {
+		fprintf(out, "  Grade         none: %s\n", g->not_graded ?
+		    g->not_graded : "not graded");
+		return;
+	}
+	if (g->basis == GRADE_BASIS_SMTP)
+		fprintf(out, "  Grade         %-3s encryption 0%% (no usable TLS)\n",
+		    grade_letter_name(g->letter));
+	else
+		fprintf(out, "  Grade         %-3s encryption %d%% (protocol %g, key "
+		    "exchange %g, cipher %g), SSL Labs-style %d%%\n",
+		    grade_letter_name(g->letter), g->encryption,
+		    grade_component_score(g, GRADE_PROTOCOL),
+		    grade_component_score(g, GRADE_KEY_EXCHANGE),
+		    grade_component_score(g, GRADE_CIPHER), g->ssllabs);
+	if (g->authentication >= 0)
+		fprintf(out, "                authentication %d%%: %s\n",
+		    g->authentication, auth_level_text(g->auth_level));
+	else
+		fprintf(out, "                authentication %s\n",
+		    auth_level_text(g->auth_level));
+	for (i = 0; i < g->n_hits; i++) {
+		const struct grade_rule *r = grade_rule_at(g->hits[i].rule);
+
+		if (r->cap == GRADE_NONE)
+			continue;
+		fprintf(out, "    capped at %-3s%s", grade_letter_name(r->cap),
+		    r->reason);
+		print_rule_ref(out, r);
+	}
+	for (i = 0; i < g->n_hits; i++) {
+		const struct grade_rule *r = grade_rule_at(g->hits[i].rule);
+
+		if (g->hits[i].lost20 == 0)
+			continue;
+		fmt_points(&g->hits[i], pts, sizeof(pts));
+		snprintf(label, sizeof(label), "-%s point%s", pts,
+		    strcmp(pts, "1") ? "s" : "");
+		fprintf(out, "    %-13s", label);
+		if (r->zero)
+			fprintf(out, "%s", r->reason);
+		else
+			fprintf(out, "%s: %s", component_words(r->component),
+			    r->reason);
+		print_rule_ref(out, r);
+	}
+	for (i = 0; g->letter == GRADE_A && i < g->n_hits; i++) {
+		const struct grade_rule *r = grade_rule_at(g->hits[i].rule);
+
+		if (!r->blocks_a_plus)
+			continue;
+		fprintf(out, "    not A+       %s", r->reason);
+		print_rule_ref(out, r);
+	}
+}
+
+static void
+print_domain_grade(FILE *out, const struct domain_result *d)
+{
+	const struct domain_grade *dg = &d->grade;
+	const struct host_result *h;
+	const struct server_result *s;
+	const struct grade *g;
+	char conf[512];
+	size_t i;
+	int first = 1;
+
+	grade_confidence_text(dg, conf, sizeof(conf));
+	if (dg->letter == GRADE_NONE || !dg->has_worst) {
+		fprintf(out, "Grade: none: %s (rubric %s)\nConfidence: %s\n",
+		    dg->not_graded ? dg->not_graded : "not graded",
+		    GRADE_RUBRIC_VERSION, conf);
+		return;
+	}
+	h = &d->hosts[dg->worst_host];
+	s = h->servers[dg->worst_server];
+	g = &s->grade;
+	fprintf(out, "Grade: %s  from %s [%s], the worst of %u graded address%s; "
+	    "encryption %d%%, ", grade_letter_name(dg->letter), h->name,
+	    s->addr_text, dg->graded, dg->graded == 1 ? "" : "es", g->encryption);
+	if (g->authentication >= 0)
+		fprintf(out, "authentication %d%% (%s), ", g->authentication,
+		    auth_level_name(g->auth_level));
+	else
+		fprintf(out, "authentication not assessed, ");
+	fprintf(out, "SSL Labs-style %d%% (rubric %s)\n", g->ssllabs,
+	    GRADE_RUBRIC_VERSION);
+	for (i = 0; i < g->n_hits; i++) {
+		const struct grade_rule *r = grade_rule_at(g->hits[i].rule);
+
+		if (r->cap == GRADE_NONE)
+			continue;
+		fprintf(out, "%s%s (%s)", first ? "Capped by: " : ", ",
+		    r->finding != F_COUNT ? finding_kind(r->finding)->id : r->id,
+		    grade_letter_name(r->cap));
+		first = 0;
+	}
+	if (!first)
+		fputc('\n', out);
+	fprintf(out, "Confidence: %s\n", conf);
+}
+
 static void
 print_server(FILE *out, const struct domain_result *d,
     const struct host_result *h, const struct server_result *s)
@@ -329,6 +474,7 @@ print_server(FILE *out, const struct domain_result *d,
 	if (h->preference >= 0)
 		fprintf(out, "  (MX %d)", h->preference);
 	fprintf(out, "\n%s\n", RULE);
+	print_grade(out, &s->grade);
 	fprintf(out, "  Status        %s\n", status_sentence(&s->smtp));
 	if (s->smtp.status != SMTP_STATUS_NOT_TESTED)
 		print_smtp(out, &s->smtp);
@@ -366,6 +512,7 @@ report_text(FILE *out, const struct domain_result *d)
 	    sum.connections == 1 ? "" : "s");
 	fprintf(out, ".\nWorst finding: %s\n", worst < 0 ? "none" :
 	    severity_name((enum severity)worst));
+	print_domain_grade(out, d);
 
 	print_dns(out, d);
 	if (d->findings.n > 0) {
