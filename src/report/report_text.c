@@ -140,24 +140,33 @@ status_sentence(const struct smtp_facts *sf)
 	}
 }
 
+/*
+ * print_list - items separated by ", ", wrapped before column 78 and
+ * indented to column 16, where the caller's label leaves the cursor.
+ */
 static void
-print_ehlo(FILE *out, const char *label, const struct smtp_ehlo *e)
+print_list(FILE *out, const char *const *items, size_t n)
 {
-	size_t i, col;
+	size_t i, col = 16;
 
-	fprintf(out, "    %-12s", label);
-	col = 16;
-	for (i = 0; i < e->lines.n; i++) {
-		size_t len = strlen(e->lines.v[i]) + 2;
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(items[i]) + 2;
 
 		if (i > 0 && col + len > 78) {
 			fprintf(out, ",\n%16s", "");
 			col = 16;
 		} else if (i > 0)
 			fprintf(out, ", ");
-		fprintf(out, "%s", e->lines.v[i]);
+		fprintf(out, "%s", items[i]);
 		col += len;
 	}
+}
+
+static void
+print_ehlo(FILE *out, const char *label, const struct smtp_ehlo *e)
+{
+	fprintf(out, "    %-12s", label);
+	print_list(out, (const char *const *)e->lines.v, e->lines.n);
 	fprintf(out, "%s\n", e->lines.n ? "" : "(no extensions)");
 }
 
@@ -285,20 +294,24 @@ print_probe(FILE *out, const struct probe_result *p)
 	}
 	if (p->n_groups > 0) {
 		fprintf(out, "  Groups        ");
-		for (i = 0; i < p->n_groups; i++)
-			fprintf(out, "%s%s", i ? ", " : "", p->groups[i]);
+		print_list(out, (const char *const *)p->groups, p->n_groups);
 		fprintf(out, "\n");
 	}
 	if (p->n_sigalgs > 0) {
-		fprintf(out, "  Signatures    ");
-		for (i = 0; i < p->n_sigalgs; i++) {
-			const char *name = tls_sigalg_name(p->sigalgs[i]);
+		const char *names[64];
+		char hex[64][8];
+		size_t n = p->n_sigalgs < 64 ? p->n_sigalgs : 64;
 
-			if (name != NULL)
-				fprintf(out, "%s%s", i ? ", " : "", name);
-			else
-				fprintf(out, "%s0x%04x", i ? ", " : "", p->sigalgs[i]);
+		for (i = 0; i < n; i++) {
+			names[i] = tls_sigalg_name(p->sigalgs[i]);
+			if (names[i] == NULL) {
+				snprintf(hex[i], sizeof(hex[i]), "0x%04x",
+				    p->sigalgs[i]);
+				names[i] = hex[i];
+			}
 		}
+		fprintf(out, "  Signatures    ");
+		print_list(out, names, n);
 		fprintf(out, " (TLS 1.2)\n");
 	}
 	if (p->dh_bits > 0)
