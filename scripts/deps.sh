@@ -15,6 +15,12 @@ build_pkgs=(build-essential cmake pkg-config
 # gnutls-bin (gnutls-cli) is the independent client of the enumeration tests.
 lab_pkgs=(openssl postfix nsd ldnsutils dns-root-data iproute2 jq clang
           libclang-rt-14-dev gnutls-bin libidn12)
+# The results store's tests: a private PostgreSQL server (tests/store/pg.sh;
+# the package's own cluster is never started).
+lab_pkgs+=(postgresql)
+# MTA-STS policies over HTTPS (tests/lab/nginx.sh; the package's own server is
+# never started: policy-rc.d below, and the lab runs its own nginx -c).
+lab_pkgs+=(nginx)
 # Downloaded, never installed: Exim (GnuTLS) conflicts with Postfix
 # (Conflicts: mail-transport-agent).  tests/lab/exim.sh unpacks the .deb into
 # the lab folder and runs it from there.  MAILTLS_LAB_CACHE overrides the folder.

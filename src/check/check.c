@@ -22,6 +22,7 @@
 #include "dns/dns_name.h"
 #include "dns/dns_resolver.h"
 #include "dns/dns_wire.h"
+#include "check/server_pool.h"
 #include "util/sanitize.h"
 
 /*
@@ -38,6 +39,7 @@ struct server_job {
 	struct smtp_session	*session;	/* NULL once done */
 	struct probe_params	 probe_params;
 	struct probe		*probe;		/* NULL once done */
+	struct server_wait	*wait;		/* pooled: NULL once answered */
 };
 
 struct addr_lookup {
@@ -190,11 +192,74 @@ nomem:
 	srv->smtp.error = strdup("out of memory");
 }
 
+static int
+append_server(struct host_result *h, struct server_result *srv)
+{
+	struct server_result **v;
+
+	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	h->servers = v;
+	h->servers[h->n_servers++] = srv;
+	return 0;
+}
+
+/* The pool's answer: a shared result, retained for this check. */
+static void
+on_pooled(void *arg, struct server_result *srv)
+{
+	struct server_job *job = arg;
+
+	job->wait = NULL;
+	if (append_server(job->host, srv) == -1)
+		server_result_release(srv);
+	work_done(job->c);
+}
+
+/* start_pooled - ask the scan's pool; 0, or -1 to test it here instead. */
+static int
+start_pooled(struct check *c, struct host_result *h, const struct netaddr *addr)
+{
+	struct server_key key;
+	struct server_job *job;
+
+	if (c->n_jobs == c->cap_jobs) {
+		size_t cap = c->cap_jobs ? c->cap_jobs * 2 : 8;
+		struct server_job **v = realloc(c->jobs, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		c->jobs = v;
+		c->cap_jobs = cap;
+	}
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return -1;
+	key.addr = *addr;
+	key.port = c->env->cfg->port;
+	key.name = h->name;
+	job->c = c;
+	job->host = h;
+	if ((job->wait = server_pool_request(c->env->pool, &key, on_pooled,
+	    job)) == NULL) {
+		free(job);
+		return -1;
+	}
+	c->jobs[c->n_jobs++] = job;
+	c->pending++;
+	return 0;
+}
+
 static void
 add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 {
 	struct server_result *srv, **v;
+	const char *skip = c->env->skip != NULL ?
+	    c->env->skip(c->env->skip_arg, h->name, addr) : NULL;
 
+	if (skip == NULL && c->env->pool != NULL &&
+	    (c->env->cfg->probe_reserved || netaddr_reserved(addr) == NULL) &&
+	    start_pooled(c, h, addr) == 0)
+		return;
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return;
 	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
@@ -207,6 +272,11 @@ add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 	srv->addr = *addr;
 	netaddr_to_text(addr, srv->addr_text, sizeof(srv->addr_text));
 	srv->reserved = netaddr_reserved(addr);
+	if (skip != NULL) {
+		srv->smtp.status = SMTP_STATUS_NOT_TESTED;
+		srv->smtp.error = strdup(skip);
+		return;
+	}
 	if (srv->reserved != NULL && !c->env->cfg->probe_reserved) {
 		srv->smtp.status = SMTP_STATUS_NOT_TESTED;
 		srv->smtp.error = strdup("reserved address not tested "
@@ -398,6 +468,8 @@ check_free(struct check *c)
 			smtp_session_cancel(c->jobs[i]->session);
 		if (c->jobs[i]->probe != NULL)
 			probe_cancel(c->jobs[i]->probe);
+		if (c->jobs[i]->wait != NULL)
+			server_pool_cancel(c->jobs[i]->wait);
 		free(c->jobs[i]);
 	}
 	free(c->jobs);
@@ -424,7 +496,9 @@ on_complete(evutil_socket_t fd, short what, void *arg)
 		    sizeof(*d->hosts[i].servers), server_order);
 	event_base_gettimeofday_cached(c->env->base, &now);
 	evutil_timersub(&now, &c->started, &dt);
-	d->elapsed_ms = (unsigned)(dt.tv_sec * 1000 + dt.tv_usec / 1000);
+	/* The cached clock may lag the one read at the start by a few ms. */
+	d->elapsed_ms = dt.tv_sec < 0 ? 0 :
+	    (unsigned)(dt.tv_sec * 1000 + dt.tv_usec / 1000);
 	findings_derive(d, (int64_t)now.tv_sec);
 	grade_derive(d);
 	check_free(c);

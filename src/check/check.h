@@ -23,6 +23,7 @@
 struct event_base;
 struct dns_resolver;
 struct ssl_ctx_st;
+struct server_pool;
 
 struct check_config {
 	uint16_t		 port;		/* 25 */
@@ -41,11 +42,24 @@ struct check_config {
 	struct smtp_reply_limits limits;
 };
 
+/*
+ * skip_server - asked before connecting to an address of MX host `host`:
+ * NULL to go ahead, or why not (a static string, recorded as the address's
+ * error with status "not tested").  `scan --exclude` uses it.
+ */
+typedef const char *check_skip_fn(void *arg, const char *host,
+    const struct netaddr *addr);
+
 struct check_env {
 	struct event_base	*base;
 	struct dns_resolver	*dns;
 	struct ssl_ctx_st	*tls_ctx;
 	const struct check_config *cfg;
+	/* Optional (NULL: `check`'s behaviour, one session per address per
+	 * check).  pool: share assessments between checks (server_pool.h). */
+	struct server_pool	*pool;
+	check_skip_fn		*skip;
+	void			*skip_arg;
 };
 
 typedef void check_done_cb(void *arg, struct domain_result *result);

@@ -29,208 +29,665 @@ static const struct finding_kind kinds[] = {
 	[F_DOMAIN_NXDOMAIN] = { "domain-nxdomain", SEV_CRITICAL,
 	    "The domain does not exist in DNS (NXDOMAIN)",
 	    "Check the spelling. If the domain should receive mail, publish "
-	    "it in DNS with MX records." },
+	    "it in DNS with MX records.",
+	    .refs = { NULL } },
 	[F_DOMAIN_DNS_FAILURE] = { "domain-dns-failure", SEV_HIGH,
 	    "The MX lookup failed",
 	    "Senders defer mail while the domain's name servers fail. Check "
-	    "that every authoritative server answers for the zone." },
+	    "that every authoritative server answers for the zone.",
+	    .refs = { NULL } },
 	[F_DOMAIN_DNS_TIMEOUT] = { "domain-dns-timeout", SEV_HIGH,
 	    "The MX lookup timed out",
 	    "No answer arrived in time. Check that the domain's name servers "
-	    "are reachable over UDP and TCP; senders defer mail meanwhile." },
+	    "are reachable over UDP and TCP; senders defer mail meanwhile.",
+	    .refs = { NULL } },
 	[F_DNSSEC_BOGUS] = { "dnssec-bogus", SEV_CRITICAL,
 	    "DNSSEC validation failed (bogus)",
 	    "Validating resolvers return SERVFAIL, so senders behind them "
 	    "cannot deliver. Re-sign the zone or fix the DS record at the "
-	    "parent (RFC 4035)." },
+	    "parent (RFC 4035).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc4035" } },
 	[F_DNSSEC_UNSIGNED] = { "dnssec-unsigned", SEV_INFO,
 	    "The MX records are not DNSSEC-signed",
 	    "Without DNSSEC, senders cannot use DANE (RFC 7672) and an "
-	    "attacker can forge MX answers. Sign the zone." },
+	    "attacker can forge MX answers. Sign the zone.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc4033",
+		"https://www.rfc-editor.org/rfc/rfc7672" } },
 	[F_NULL_MX] = { "null-mx", SEV_INFO,
 	    "The domain declares that it accepts no mail (null MX, RFC 7505)",
-	    "Nothing to do if the domain should not receive mail." },
+	    "Nothing to do if the domain should not receive mail.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7505" } },
 	[F_NULL_MX_MIXED] = { "null-mx-mixed", SEV_MEDIUM,
 	    "A null MX (\".\") is published beside other MX records",
 	    "RFC 7505 3: a null MX must be the only MX record. Remove it, or "
-	    "remove the others." },
+	    "remove the others.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7505" } },
 	[F_IMPLICIT_MX] = { "implicit-mx", SEV_LOW,
 	    "No MX records: mail goes to the domain's own address (implicit "
 	    "MX, RFC 5321 5.1)",
 	    "Publish an MX record naming the mail server, or a null MX "
-	    "(\"MX 0 .\", RFC 7505) if the domain receives no mail." },
+	    "(\"MX 0 .\", RFC 7505) if the domain receives no mail.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5321",
+		"https://www.rfc-editor.org/rfc/rfc7505" } },
 	[F_NO_MX_HOSTS] = { "no-mail-server", SEV_CRITICAL,
 	    "No mail server of the domain has an address",
-	    "Every MX host must have an A or AAAA record." },
+	    "Every MX host must have an A or AAAA record.",
+	    .refs = { NULL } },
 	[F_TOO_MANY_MX] = { "too-many-mx", SEV_LOW,
 	    "More MX hosts than mailtls checks",
-	    "Only the most preferred hosts were checked." },
+	    "Only the most preferred hosts were checked.",
+	    .refs = { NULL } },
 	[F_MX_IS_CNAME] = { "mx-is-cname", SEV_LOW,
 	    "The MX host name is an alias (CNAME)",
 	    "RFC 2181 10.3 and RFC 5321 5.1: an MX must name a host with "
 	    "address records, not an alias. Point the MX at the canonical "
-	    "name." },
+	    "name.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc2181",
+		"https://www.rfc-editor.org/rfc/rfc5321" } },
 	[F_MX_NO_ADDRESS] = { "mx-no-address", SEV_HIGH,
 	    "The MX host has no IPv4 or IPv6 address",
-	    "Add A and/or AAAA records for the host, or remove the MX record." },
+	    "Add A and/or AAAA records for the host, or remove the MX record.",
+	    .refs = { NULL } },
 	[F_MX_ADDRESS_DNS_FAILURE] = { "mx-address-dns-failure", SEV_MEDIUM,
 	    "The address lookup of the MX host failed",
-	    "Check the name servers of the MX host's zone." },
+	    "Check the name servers of the MX host's zone.",
+	    .refs = { NULL } },
 	[F_ADDRESS_RESERVED] = { "address-reserved", SEV_MEDIUM,
 	    "The address is not reachable from the Internet",
 	    "A loopback, private or reserved address in a public MX is a "
-	    "mistake (or a test setup): senders cannot connect to it." },
+	    "mistake (or a test setup): senders cannot connect to it.",
+	    .refs = { NULL } },
 	[F_NO_STARTTLS] = { "no-starttls", SEV_CRITICAL,
 	    "The server does not offer STARTTLS: mail arrives in clear text",
 	    "Enable STARTTLS with a certificate (Postfix: smtpd_tls_security_"
 	    "level = may, smtpd_tls_chain_files; Exim: tls_certificate, "
 	    "tls_privatekey; Sendmail: CERT_DIR/confSERVER_CERT; OpenSMTPD: "
-	    "listen on ... tls pki NAME). RFC 3207." },
+	    "listen on ... tls pki NAME). RFC 3207.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc3207",
+		"https://www.rfc-editor.org/rfc/rfc7435" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_security_level = may; smtpd_tls_chain_files = "
+		    "/etc/postfix/mx-key.pem, /etc/postfix/mx-fullchain.pem",
+		[MTA_EXIM] = "tls_advertise_hosts = *; tls_certificate = "
+		    "/etc/exim4/mx-fullchain.pem; tls_privatekey = "
+		    "/etc/exim4/mx-key.pem",
+		[MTA_SENDMAIL] = "sendmail.mc: define(`confSERVER_CERT', "
+		    "`/etc/mail/tls/mx.crt'), define(`confSERVER_KEY', "
+		    "`/etc/mail/tls/mx.key'), define(`confCACERT', ...); "
+		    "rebuild sendmail.cf",
+		[MTA_OPENSMTPD] = "pki mx.example.org cert \"/etc/ssl/mx.crt\"; pki "
+		    "mx.example.org key \"/etc/ssl/private/mx.key\"; listen on "
+		    "egress tls pki mx.example.org",
+		[MTA_EXCHANGE] = "Enable-ExchangeCertificate -Thumbprint <thumbprint> "
+		    "-Services SMTP with a certificate naming the receive "
+		    "connector's FQDN",
+	    } },
 	[F_STARTTLS_REFUSED] = { "starttls-refused", SEV_HIGH,
 	    "The server advertises STARTTLS but refuses it",
 	    "Usually a certificate or key the server cannot load (Postfix "
 	    "logs \"TLS not available due to local problem\"). Senders then "
-	    "deliver in clear text. Fix the TLS configuration." },
+	    "deliver in clear text. Fix the TLS configuration.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc3207" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "check smtpd_tls_chain_files (or "
+		    "smtpd_tls_cert_file/key_file) are readable; the log says "
+		    "why",
+		[MTA_EXIM] = "check tls_certificate/tls_privatekey; exim -bd -d+tls "
+		    "shows the load error",
+		[MTA_SENDMAIL] = "check confSERVER_CERT/confSERVER_KEY permissions (sendmail "
+		    "refuses group-readable keys)",
+		[MTA_OPENSMTPD] = "smtpd -n checks the pki lines",
+		[MTA_EXCHANGE] = "Get-ExchangeCertificate: the SMTP certificate must be "
+		    "valid and have its private key",
+	    } },
 	[F_TLS_HANDSHAKE_FAILED] = { "tls-handshake-failed", SEV_HIGH,
 	    "STARTTLS was accepted but the TLS handshake failed",
 	    "Senders either fall back to clear text or defer the mail. Check "
-	    "the server's protocol and cipher settings and its certificate." },
+	    "the server's protocol and cipher settings and its certificate.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc3207",
+		"https://www.rfc-editor.org/rfc/rfc9325" } },
 	[F_STARTTLS_INJECTION] = { "starttls-injection", SEV_HIGH,
 	    "Data followed the 220 reply to STARTTLS (command injection)",
 	    "Something on the path, or the server, sends extra bytes after "
 	    "\"220\"; a vulnerable client would act on them inside TLS "
-	    "(CVE-2011-0411). Update the server software; check middleboxes." },
+	    "(CVE-2011-0411). Update the server software; check middleboxes.",
+	    .refs = {
+		"https://www.postfix.org/CVE-2011-0411.html",
+		"https://www.rfc-editor.org/rfc/rfc3207" } },
 	[F_SMTP_PROTOCOL_ERROR] = { "smtp-protocol-error", SEV_HIGH,
 	    "The server broke the SMTP protocol",
 	    "Senders will fail the same way. Check the server, and any "
-	    "firewall or proxy in front of it." },
+	    "firewall or proxy in front of it.",
+	    .refs = { NULL } },
 	[F_INCONCLUSIVE] = { "inconclusive", SEV_INFO,
 	    "No conclusion for this address (try again later)",
 	    "Temporary refusals, timeouts and resets say nothing about "
 	    "STARTTLS; check again later. If it persists, senders cannot "
-	    "deliver here either." },
+	    "deliver here either.",
+	    .refs = { NULL } },
 	[F_EHLO_HELO_ONLY] = { "helo-only", SEV_HIGH,
 	    "The server refuses EHLO and speaks only HELO",
-	    "Without ESMTP (RFC 5321) there is no STARTTLS. Enable ESMTP." },
+	    "Without ESMTP (RFC 5321) there is no STARTTLS. Enable ESMTP.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5321",
+		"https://www.rfc-editor.org/rfc/rfc3207" } },
 	[F_TLS_VERSION_OLD] = { "tls-version-obsolete", SEV_HIGH,
 	    "The best protocol the server negotiated is older than TLS 1.2",
 	    "TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current "
 	    "senders. Enable TLS 1.2 and 1.3 (Postfix: smtpd_tls_protocols = "
-	    ">=TLSv1.2 only after checking your senders)." },
+	    ">=TLSv1.2 only after checking your senders).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8996",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1.2 (Postfix < 3.6: !SSLv2, "
+		    "!SSLv3, !TLSv1, !TLSv1.1)",
+		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 "
+		    "+no_tlsv1_1; GnuTLS: tls_require_ciphers = "
+		    "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 "
+		    "+SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME protocols \"tlsv1.2,tlsv1.3\" "
+		    "(the libtls default \"secure\")",
+		[MTA_EXCHANGE] = "disable TLS 1.0/1.1 in SChannel: "
+		    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
+		    "1.0\\Server Enabled=0 (same for TLS 1.1), then reboot",
+	    } },
 	[F_MODERN_CLIENT_REFUSES] = { "modern-client-refuses", SEV_HIGH,
 	    "A default modern client would refuse this handshake: mail from "
 	    "up-to-date senders queues",
 	    "Fix the parameter named in the detail (for \"dh key too small\": "
-	    "use a 2048-bit or larger DH group, or offer ECDHE)." },
+	    "use a 2048-bit or larger DH group, or offer ECDHE).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://www.rfc-editor.org/rfc/rfc7919" } },
 	[F_DH_WEAK] = { "dh-group-too-small", SEV_HIGH,
 	    "The Diffie-Hellman group is smaller than 2048 bits",
 	    "Use RFC 7919 ffdhe2048 or larger (Postfix: smtpd_tls_dh1024_"
 	    "param_file with a 2048-bit group; Sendmail: DHParameters; Exim: "
-	    "tls_dhparam = ffdhe2048), or prefer ECDHE." },
+	    "tls_dhparam = ffdhe2048), or prefer ECDHE.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7919",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_dh1024_param_file = /etc/postfix/ffdhe2048.pem "
+		    "(RFC 7919 group; despite its name the parameter takes any "
+		    "size), or leave it empty on Postfix >= 3.1 for the "
+		    "built-in 2048-bit group",
+		[MTA_EXIM] = "tls_dhparam = ffdhe2048 (or ffdhe3072); never a file with "
+		    "a 1024-bit prime",
+		[MTA_SENDMAIL] = "O DHParameters=/etc/mail/tls/ffdhe2048.pem",
+		[MTA_OPENSMTPD] = "pki NAME dhe auto (the group then matches the key size; "
+		    "\"legacy\" means 1024 bits)",
+		[MTA_EXCHANGE] = "SChannel: "
+		    "...\\SCHANNEL\\KeyExchangeAlgorithms\\Diffie-Hellman "
+		    "ServerMinKeyBitLength=0x800, or disable the TLS_DHE_* "
+		    "suites (Disable-TlsCipherSuite)",
+	    } },
 	[F_NO_FORWARD_SECRECY] = { "no-forward-secrecy", SEV_MEDIUM,
 	    "The negotiated key exchange has no forward secrecy (RSA)",
 	    "Prefer ECDHE and DHE suites, so a stolen key cannot decrypt "
-	    "recorded mail." },
+	    "recorded mail.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "tls_preempt_cipherlist = yes, and "
+		    "smtpd_tls_exclude_ciphers = kRSA to drop RSA key exchange",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = ECDHE:DHE:!aNULL:!eNULL and "
+		    "openssl_options = +cipher_server_preference; GnuTLS: "
+		    "NORMAL:-RSA:%SERVER_PRECEDENCE",
+		[MTA_SENDMAIL] = "O CipherList=ECDHE:DHE:!aNULL:!eNULL and O "
+		    "ServerSSLOptions=+SSL_OP_CIPHER_SERVER_PREFERENCE",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (ECDHE/DHE "
+		    "AEAD only)",
+		[MTA_EXCHANGE] = "order the TLS_ECDHE_* suites first (Group Policy \"SSL "
+		    "Cipher Suite Order\") and Disable-TlsCipherSuite the "
+		    "TLS_RSA_WITH_* suites once no sender needs them",
+	    } },
 	[F_CIPHER_WEAK] = { "cipher-weak", SEV_HIGH,
 	    "The negotiated cipher has less than 128-bit strength",
-	    "Remove 3DES, RC4, DES and EXPORT suites from the server's list." },
+	    "Remove 3DES, RC4, DES and EXPORT suites from the server's list.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://www.rfc-editor.org/rfc/rfc7465" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_CERT_EXPIRED] = { "cert-expired", SEV_MEDIUM,
 	    "The certificate has expired",
-	    "Renew it. Senders enforcing MTA-STS or DANE-TA refuse it." },
+	    "Renew it. Senders enforcing MTA-STS or DANE-TA refuse it.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5280",
+		"https://www.rfc-editor.org/rfc/rfc8461" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
+		    "first, then intermediates); postfix reload after renewal",
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
+		    "tls_privatekey = key.pem; read per connection, no reload "
+		    "needed",
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
+		    "intermediates; restart sendmail after renewal",
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
+		    "rcctl restart smtpd after renewal",
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
+		    "Enable-ExchangeCertificate -Services SMTP; its names must "
+		    "include the connector FQDN",
+	    } },
 	[F_CERT_NOT_YET_VALID] = { "cert-not-yet-valid", SEV_MEDIUM,
 	    "The certificate is not valid yet",
-	    "Check the server clock and the certificate's notBefore date." },
+	    "Check the server clock and the certificate's notBefore date.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5280" } },
 	[F_CERT_EXPIRES_SOON] = { "cert-expires-soon", SEV_LOW,
 	    "The certificate expires within 30 days",
-	    "Renew it, and check that automatic renewal reloads the MTA." },
+	    "Renew it, and check that automatic renewal reloads the MTA.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
+		    "first, then intermediates); postfix reload after renewal",
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
+		    "tls_privatekey = key.pem; read per connection, no reload "
+		    "needed",
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
+		    "intermediates; restart sendmail after renewal",
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
+		    "rcctl restart smtpd after renewal",
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
+		    "Enable-ExchangeCertificate -Services SMTP; its names must "
+		    "include the connector FQDN",
+	    } },
 	[F_CERT_NAME_MISMATCH] = { "cert-name-mismatch", SEV_MEDIUM,
 	    "The certificate does not name the MX host",
 	    "Add the MX host name to the certificate's subjectAltName. MTA-STS "
-	    "senders check it (RFC 8461 4.2)." },
+	    "senders check it (RFC 8461 4.2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461",
+		"https://www.rfc-editor.org/rfc/rfc6125" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
+		    "first, then intermediates); postfix reload after renewal",
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
+		    "tls_privatekey = key.pem; read per connection, no reload "
+		    "needed",
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
+		    "intermediates; restart sendmail after renewal",
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
+		    "rcctl restart smtpd after renewal",
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
+		    "Enable-ExchangeCertificate -Services SMTP; its names must "
+		    "include the connector FQDN",
+	    } },
 	[F_CERT_SELF_SIGNED] = { "cert-self-signed", SEV_LOW,
 	    "The certificate is self-signed",
 	    "Fine for opportunistic TLS and DANE-EE(3); senders enforcing "
-	    "MTA-STS need a certificate from a public CA." },
+	    "MTA-STS need a certificate from a public CA.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461",
+		"https://www.rfc-editor.org/rfc/rfc7672" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
+		    "first, then intermediates); postfix reload after renewal",
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
+		    "tls_privatekey = key.pem; read per connection, no reload "
+		    "needed",
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
+		    "intermediates; restart sendmail after renewal",
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
+		    "rcctl restart smtpd after renewal",
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
+		    "Enable-ExchangeCertificate -Services SMTP; its names must "
+		    "include the connector FQDN",
+	    } },
 	[F_CERT_UNTRUSTED] = { "cert-untrusted", SEV_MEDIUM,
 	    "The certificate chain does not verify against the trust store",
-	    "Serve the full chain (leaf and intermediates) from a public CA." },
+	    "Serve the full chain (leaf and intermediates) from a public CA.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
+		    "first, then intermediates); postfix reload after renewal",
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
+		    "tls_privatekey = key.pem; read per connection, no reload "
+		    "needed",
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
+		    "intermediates; restart sendmail after renewal",
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
+		    "rcctl restart smtpd after renewal",
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
+		    "Enable-ExchangeCertificate -Services SMTP; its names must "
+		    "include the connector FQDN",
+	    } },
 	[F_CERT_WEAK_KEY] = { "cert-weak-key", SEV_HIGH,
 	    "The certificate key is weaker than 112-bit strength",
-	    "Use RSA 2048 or larger, or ECDSA P-256." },
+	    "Use RSA 2048 or larger, or ECDSA P-256.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" } },
 	[F_CERT_SHA1] = { "cert-sha1-signature", SEV_MEDIUM,
 	    "The certificate is signed with SHA-1 or MD5",
-	    "Reissue it with a SHA-256 signature." },
+	    "Reissue it with a SHA-256 signature.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9155" } },
 	[F_PROTO_SSL2] = { "protocol-sslv2", SEV_CRITICAL,
 	    "The server accepts SSL 2.0",
 	    "SSL 2.0 is broken (RFC 6176; DROWN). Disable it (Postfix: "
-	    "smtpd_tls_protocols = !SSLv2, !SSLv3; Exim: tls_require_ciphers)." },
+	    "smtpd_tls_protocols = !SSLv2, !SSLv3; Exim: tls_require_ciphers).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc6176",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1 (Postfix < 3.6: !SSLv2, "
+		    "!SSLv3); also smtpd_tls_mandatory_protocols",
+		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3; GnuTLS: "
+		    "tls_require_ciphers = NORMAL:-VERS-SSL3.0",
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3",
+		[MTA_OPENSMTPD] = "libtls never speaks SSL: upgrade OpenSMTPD/LibreSSL",
+		[MTA_EXCHANGE] = "SChannel: ...\\SCHANNEL\\Protocols\\SSL 2.0 and SSL "
+		    "3.0\\Server Enabled=0",
+	    } },
 	[F_PROTO_SSL3] = { "protocol-sslv3", SEV_HIGH,
 	    "The server accepts SSL 3.0",
 	    "SSL 3.0 is broken (RFC 7568; POODLE). Disable it (Postfix: "
-	    "smtpd_tls_protocols = !SSLv2, !SSLv3)." },
+	    "smtpd_tls_protocols = !SSLv2, !SSLv3).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7568",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1 (Postfix < 3.6: !SSLv2, "
+		    "!SSLv3); also smtpd_tls_mandatory_protocols",
+		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3; GnuTLS: "
+		    "tls_require_ciphers = NORMAL:-VERS-SSL3.0",
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3",
+		[MTA_OPENSMTPD] = "libtls never speaks SSL: upgrade OpenSMTPD/LibreSSL",
+		[MTA_EXCHANGE] = "SChannel: ...\\SCHANNEL\\Protocols\\SSL 2.0 and SSL "
+		    "3.0\\Server Enabled=0",
+	    } },
 	[F_PROTO_TLS1_LEGACY] = { "protocol-tls10-tls11", SEV_LOW,
 	    "The server still accepts TLS 1.0 or 1.1",
 	    "Deprecated by RFC 8996. Harmless while TLS 1.2+ is preferred, but "
-	    "plan to disable them (Postfix: smtpd_tls_protocols = >=TLSv1.2)." },
+	    "plan to disable them (Postfix: smtpd_tls_protocols = >=TLSv1.2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8996",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1.2 (Postfix < 3.6: !SSLv2, "
+		    "!SSLv3, !TLSv1, !TLSv1.1)",
+		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 "
+		    "+no_tlsv1_1; GnuTLS: tls_require_ciphers = "
+		    "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 "
+		    "+SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME protocols \"tlsv1.2,tlsv1.3\" "
+		    "(the libtls default \"secure\")",
+		[MTA_EXCHANGE] = "disable TLS 1.0/1.1 in SChannel: "
+		    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
+		    "1.0\\Server Enabled=0 (same for TLS 1.1), then reboot",
+	    } },
 	[F_NO_TLS12] = { "no-tls12", SEV_HIGH,
 	    "The server supports neither TLS 1.2 nor TLS 1.3",
 	    "Current senders refuse older versions. Upgrade the TLS library "
-	    "or the MTA." },
+	    "or the MTA.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8996",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "rebuild or upgrade Postfix against OpenSSL >= 1.1.1",
+		[MTA_EXIM] = "upgrade Exim with GnuTLS >= 3.6 or OpenSSL >= 1.1.1",
+		[MTA_SENDMAIL] = "rebuild sendmail against OpenSSL >= 1.1.1",
+		[MTA_OPENSMTPD] = "upgrade OpenSMTPD and LibreSSL/OpenSSL",
+		[MTA_EXCHANGE] = "install current Windows updates (SChannel)",
+	    } },
 	[F_NO_TLS13] = { "no-tls13", SEV_INFO,
 	    "The server does not support TLS 1.3",
 	    "TLS 1.3 (RFC 8446) is faster and drops legacy options; it comes "
-	    "with OpenSSL 1.1.1+ and GnuTLS 3.6.5+." },
+	    "with OpenSSL 1.1.1+ and GnuTLS 3.6.5+.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8446",
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "nothing to set with OpenSSL >= 1.1.1 (unless "
+		    "smtpd_tls_protocols excludes TLSv1.3)",
+		[MTA_EXIM] = "GnuTLS >= 3.6.5 or OpenSSL >= 1.1.1; check "
+		    "tls_require_ciphers does not drop VERS-TLS1.3",
+		[MTA_SENDMAIL] = "sendmail >= 8.16 built with OpenSSL >= 1.1.1",
+		[MTA_OPENSMTPD] = "OpenSMTPD >= 6.6 with LibreSSL >= 3.2 or OpenSSL >= 1.1.1",
+		[MTA_EXCHANGE] = "Windows Server 2022 or later (Exchange Server SE / 2019 "
+		    "CU15 supports TLS 1.3 there)",
+	    } },
 	[F_SUITES_EXPORT] = { "suites-export", SEV_CRITICAL,
 	    "The server accepts EXPORT cipher suites",
 	    "40/56-bit export suites are broken (FREAK, Logjam). Remove them: "
-	    "Postfix: smtpd_tls_exclude_ciphers = EXPORT, LOW." },
+	    "Postfix: smtpd_tls_exclude_ciphers = EXPORT, LOW.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://weakdh.org/" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_SUITES_NULL] = { "suites-null", SEV_CRITICAL,
 	    "The server accepts cipher suites without encryption (NULL)",
-	    "Remove eNULL suites (Postfix: smtpd_tls_exclude_ciphers = eNULL)." },
+	    "Remove eNULL suites (Postfix: smtpd_tls_exclude_ciphers = eNULL).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_SUITES_RC4] = { "suites-rc4", SEV_HIGH,
 	    "The server accepts RC4",
 	    "RC4 is prohibited by RFC 7465. Remove it (Postfix: "
-	    "smtpd_tls_exclude_ciphers = RC4; Exim/GnuTLS: -ARCFOUR-128)." },
+	    "smtpd_tls_exclude_ciphers = RC4; Exim/GnuTLS: -ARCFOUR-128).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7465" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_SUITES_DES] = { "suites-des", SEV_HIGH,
 	    "The server accepts single-DES suites (56-bit)",
-	    "Remove DES (Postfix: smtpd_tls_exclude_ciphers = DES, LOW)." },
+	    "Remove DES (Postfix: smtpd_tls_exclude_ciphers = DES, LOW).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_SUITES_3DES] = { "suites-3des", SEV_MEDIUM,
 	    "The server accepts 3DES or other 64-bit block ciphers (SWEET32)",
 	    "Remove 3DES, IDEA and RC2 (Postfix: smtpd_tls_exclude_ciphers = "
-	    "3DES, IDEA, RC2)." },
+	    "3DES, IDEA, RC2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://sweet32.info/" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
+		    "RC4, 3DES, MD5, IDEA, SEED",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
+		    "default)",
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+		    "(and any RC4/DES suite); SChannel "
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
+	    } },
 	[F_SUITES_ANON] = { "suites-anonymous", SEV_LOW,
 	    "The server accepts anonymous (unauthenticated) suites",
 	    "Only a client that offers them can use them, and opportunistic "
 	    "TLS is unauthenticated anyway; senders enforcing DANE or MTA-STS "
-	    "never offer them. Remove them for a cleaner profile (aNULL)." },
+	    "never offer them. Remove them for a cleaner profile (aNULL).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://www.rfc-editor.org/rfc/rfc7672" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL (harmless to keep: only "
+		    "clients that offer them use them)",
+		[MTA_EXIM] = "OpenSSL: add :!aNULL to tls_require_ciphers; GnuTLS: "
+		    "NORMAL excludes them already",
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL",
+		[MTA_OPENSMTPD] = "the libtls \"secure\" list has none",
+		[MTA_EXCHANGE] = "SChannel offers none",
+	    } },
 	[F_SUITES_NO_FS] = { "suites-without-forward-secrecy", SEV_LOW,
 	    "The server accepts suites with RSA key exchange (no forward secrecy)",
 	    "Clients that prefer them get no forward secrecy. Keep only ECDHE "
-	    "and DHE suites, or at least prefer them." },
+	    "and DHE suites, or at least prefer them.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "tls_preempt_cipherlist = yes, and "
+		    "smtpd_tls_exclude_ciphers = kRSA to drop RSA key exchange",
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = ECDHE:DHE:!aNULL:!eNULL and "
+		    "openssl_options = +cipher_server_preference; GnuTLS: "
+		    "NORMAL:-RSA:%SERVER_PRECEDENCE",
+		[MTA_SENDMAIL] = "O CipherList=ECDHE:DHE:!aNULL:!eNULL and O "
+		    "ServerSSLOptions=+SSL_OP_CIPHER_SERVER_PREFERENCE",
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (ECDHE/DHE "
+		    "AEAD only)",
+		[MTA_EXCHANGE] = "order the TLS_ECDHE_* suites first (Group Policy \"SSL "
+		    "Cipher Suite Order\") and Disable-TlsCipherSuite the "
+		    "TLS_RSA_WITH_* suites once no sender needs them",
+	    } },
 	[F_DH_COMMON_PRIME] = { "dh-common-prime", SEV_MEDIUM,
 	    "The DH group is a widely shared prime of 1024 bits or less",
 	    "Precomputation against common small primes is practical (Logjam, "
-	    "2015). Use RFC 7919 ffdhe2048 or larger." },
+	    "2015). Use RFC 7919 ffdhe2048 or larger.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7919",
+		"https://weakdh.org/" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "smtpd_tls_dh1024_param_file = /etc/postfix/ffdhe2048.pem "
+		    "(RFC 7919 group; despite its name the parameter takes any "
+		    "size), or leave it empty on Postfix >= 3.1 for the "
+		    "built-in 2048-bit group",
+		[MTA_EXIM] = "tls_dhparam = ffdhe2048 (or ffdhe3072); never a file with "
+		    "a 1024-bit prime",
+		[MTA_SENDMAIL] = "O DHParameters=/etc/mail/tls/ffdhe2048.pem",
+		[MTA_OPENSMTPD] = "pki NAME dhe auto (the group then matches the key size; "
+		    "\"legacy\" means 1024 bits)",
+		[MTA_EXCHANGE] = "SChannel: "
+		    "...\\SCHANNEL\\KeyExchangeAlgorithms\\Diffie-Hellman "
+		    "ServerMinKeyBitLength=0x800, or disable the TLS_DHE_* "
+		    "suites (Disable-TlsCipherSuite)",
+	    } },
 	[F_NO_SECURE_RENEGOTIATION] = { "no-secure-renegotiation", SEV_MEDIUM,
 	    "The server does not support secure renegotiation (RFC 5746)",
 	    "OpenSSL 3 clients refuse such servers by default. Upgrade the TLS "
-	    "library." },
+	    "library.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5746" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "rebuild or upgrade Postfix against OpenSSL >= 1.1.1",
+		[MTA_EXIM] = "upgrade Exim with GnuTLS >= 3.6 or OpenSSL >= 1.1.1",
+		[MTA_SENDMAIL] = "rebuild sendmail against OpenSSL >= 1.1.1",
+		[MTA_OPENSMTPD] = "upgrade OpenSMTPD and LibreSSL/OpenSSL",
+		[MTA_EXCHANGE] = "install current Windows updates (SChannel)",
+	    } },
 	[F_COMPRESSION] = { "tls-compression", SEV_MEDIUM,
 	    "The server accepts TLS compression (CRIME)",
 	    "Disable TLS-level compression (OpenSSL: SSL_OP_NO_COMPRESSION, "
-	    "the default since 1.1.0)." },
+	    "the default since 1.1.0).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325",
+		"https://www.rfc-editor.org/rfc/rfc7457" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "rebuild or upgrade Postfix against OpenSSL >= 1.1.1",
+		[MTA_EXIM] = "upgrade Exim with GnuTLS >= 3.6 or OpenSSL >= 1.1.1",
+		[MTA_SENDMAIL] = "rebuild sendmail against OpenSSL >= 1.1.1",
+		[MTA_OPENSMTPD] = "upgrade OpenSMTPD and LibreSSL/OpenSSL",
+		[MTA_EXCHANGE] = "install current Windows updates (SChannel)",
+	    } },
 	[F_NO_FALLBACK_SCSV] = { "no-fallback-scsv", SEV_LOW,
 	    "The server ignores TLS_FALLBACK_SCSV (RFC 7507)",
 	    "A downgrade to an older version goes unnoticed. Upgrade the TLS "
-	    "library, or disable the old versions." },
+	    "library, or disable the old versions.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7507" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "rebuild or upgrade Postfix against OpenSSL >= 1.1.1",
+		[MTA_EXIM] = "upgrade Exim with GnuTLS >= 3.6 or OpenSSL >= 1.1.1",
+		[MTA_SENDMAIL] = "rebuild sendmail against OpenSSL >= 1.1.1",
+		[MTA_OPENSMTPD] = "upgrade OpenSMTPD and LibreSSL/OpenSSL",
+		[MTA_EXCHANGE] = "install current Windows updates (SChannel)",
+	    } },
 	[F_CLIENT_ORDER] = { "client-cipher-order", SEV_INFO,
 	    "The server follows the client's cipher order",
 	    "Harmless when only strong suites are enabled; otherwise make the "
-	    "server choose (Postfix: tls_preempt_cipherlist = yes)." },
+	    "server choose (Postfix: tls_preempt_cipherlist = yes).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc9325" },
+	    .fix_mta = {
+		[MTA_POSTFIX] = "tls_preempt_cipherlist = yes",
+		[MTA_EXIM] = "OpenSSL: openssl_options = +cipher_server_preference; "
+		    "GnuTLS: add %SERVER_PRECEDENCE to tls_require_ciphers",
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_CIPHER_SERVER_PREFERENCE",
+		[MTA_OPENSMTPD] = "libtls servers prefer their own order by default: check "
+		    "that no \"ciphers\" line lists weak suites first",
+		[MTA_EXCHANGE] = "SChannel always uses the server order: set it with Group "
+		    "Policy \"SSL Cipher Suite Order\"",
+	    } },
 	[F_PROBE_INCOMPLETE] = { "probe-incomplete", SEV_INFO,
 	    "The enumeration of protocols and suites is incomplete",
 	    "The server stopped answering some probes (rate limits, 421). "
-	    "Check again later for the full list." },
+	    "Check again later for the full list.",
+	    .refs = { NULL } },
 };
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == F_COUNT,
     "one entry per finding_id");
@@ -249,6 +706,22 @@ const struct finding_kind *
 finding_kind(enum finding_id id)
 {
 	return &kinds[id];
+}
+
+static const char *const mta_names[] = {
+	[MTA_POSTFIX] = "postfix",
+	[MTA_EXIM] = "exim",
+	[MTA_SENDMAIL] = "sendmail",
+	[MTA_OPENSMTPD] = "opensmtpd",
+	[MTA_EXCHANGE] = "exchange",
+};
+_Static_assert(sizeof(mta_names) / sizeof(mta_names[0]) == MTA_COUNT,
+    "one name per MTA");
+
+const char *
+mta_name(enum mta m)
+{
+	return (unsigned)m < MTA_COUNT ? mta_names[m] : "?";
 }
 
 const char *
@@ -600,10 +1073,18 @@ findings_derive(struct domain_result *d, int64_t now)
 
 		sort_by_severity(&h->findings);
 		for (j = 0; j < h->n_servers; j++) {
-			derive_smtp(h->servers[j]);
-			derive_tls(h->servers[j], h->name, now);
-			derive_probe(h->servers[j]);
-			sort_by_severity(&h->servers[j]->findings);
+			struct server_result *s = h->servers[j];
+
+			/* A result shared by several domains (server_pool.h)
+			 * is judged once: its findings depend only on it and
+			 * on h->name, which is part of what it is shared by. */
+			if (s->derived)
+				continue;
+			s->derived = 1;
+			derive_smtp(s);
+			derive_tls(s, h->name, now);
+			derive_probe(s);
+			sort_by_severity(&s->findings);
 		}
 	}
 }

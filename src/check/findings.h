@@ -83,12 +83,32 @@ enum finding_id {
 	F_COUNT
 };
 
+/* The MTAs a finding's fix is spelled out for (finding_kind.fix_mta). */
+enum mta {
+	MTA_POSTFIX,
+	MTA_EXIM,
+	MTA_SENDMAIL,
+	MTA_OPENSMTPD,
+	MTA_EXCHANGE,
+	MTA_COUNT
+};
+
+#define FINDING_MAX_REFS 2
+
 struct finding_kind {
 	const char	*id;		/* stable, e.g. "no-starttls" */
 	enum severity	 severity;
 	const char	*title;		/* one line: what is wrong */
-	const char	*advice;	/* what to do about it */
+	const char	*advice;	/* what to do about it, MTA-neutral */
+	/* The standards that say so (RFC/BCP URLs); NULL-padded. */
+	const char	*refs[FINDING_MAX_REFS];
+	/* The setting to change per MTA, where it differs; NULL: nothing
+	 * specific (advice says it all). */
+	const char	*fix_mta[MTA_COUNT];
 };
+
+/* mta_name - "postfix", "exim", "sendmail", "opensmtpd", "exchange". */
+const char *mta_name(enum mta m);
 
 struct finding {
 	enum finding_id	 id;

@@ -13,9 +13,22 @@ dns_status_free(struct dns_status *st)
 	free(st->error);
 }
 
-static void
-server_result_free(struct server_result *s)
+struct server_result *
+server_result_retain(struct server_result *s)
 {
+	s->refs++;
+	return s;
+}
+
+void
+server_result_release(struct server_result *s)
+{
+	if (s == NULL)
+		return;
+	if (s->refs > 0) {
+		s->refs--;
+		return;
+	}
 	smtp_facts_free(&s->smtp);
 	tls_facts_free(&s->tls);
 	probe_result_free(&s->probe);
@@ -32,7 +45,7 @@ host_result_free(struct host_result *h)
 	dns_status_free(&h->a);
 	dns_status_free(&h->aaaa);
 	for (i = 0; i < h->n_servers; i++)
-		server_result_free(h->servers[i]);
+		server_result_release(h->servers[i]);
 	free(h->servers);
 	findings_free(&h->findings);
 }

@@ -34,7 +34,17 @@ struct dns_status {
 	char			*error;
 };
 
+/*
+ * One address's assessment.  Under `scan` one server_result is shared by
+ * every domain whose MX reaches the same (address, port, host name)
+ * (src/check/server_pool.h): refs counts the holders beyond the first, so a
+ * result made with calloc() has one owner and refs == 0.  Holders let go
+ * with server_result_release(), never free().
+ */
 struct server_result {
+	unsigned		 refs;		/* extra holders; see above */
+	int			 derived;	/* findings_derive() has filled
+						   findings (once per result) */
 	struct netaddr		 addr;
 	char			 addr_text[NETADDR_TEXT_MAX];
 	const char		*reserved;	/* static text, or NULL */
@@ -73,7 +83,15 @@ struct domain_result {
 };
 
 void dns_status_free(struct dns_status *st);
+
+/* domain_result_free - free d; its servers are released, not freed. */
 void domain_result_free(struct domain_result *d);
+
+/* server_result_retain - one more holder of s; returns s. */
+struct server_result *server_result_retain(struct server_result *s);
+
+/* server_result_release - drop one holder; the last frees s.  NULL is fine. */
+void server_result_release(struct server_result *s);
 
 /* domain_result_worst - the most severe finding anywhere in d, -1 if none. */
 int domain_result_worst(const struct domain_result *d);

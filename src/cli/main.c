@@ -2,13 +2,16 @@
  * main.c - the mailtls command line.
  *
  *   mailtls check [options] DOMAIN...
+ *   mailtls stats | export ...   (the results database: commands.h)
  *   mailtls version
  *
  * main() is the only place that exits: it validates every operand before
  * any packet is sent, sets up the event loop, the resolver and the TLS
  * context, runs the checks concurrently, prints the reports in the order
  * the domains were given, and maps the results to an exit status
- * (documented in options_usage() and the README).
+ * (documented in options_usage() and the README).  With --db the results
+ * are also saved as one scan (cmd_check_save()); the database is opened
+ * before any packet is sent, and a failure to save exits with 2.
  */
 #include <event2/event.h>
 #include <jansson.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "cli/commands.h"
 #include "cli/options.h"
 #include "dns/dns_name.h"
 #include "report/report.h"
@@ -122,12 +126,14 @@ cmd_check(int argc, char **argv)
 	struct slot *slots = NULL;
 	SSL_CTX *tls = NULL;
 	struct dns_resolver *dns = NULL;
-	char err[512];
+	struct store *db = NULL;
+	char err[512], db_shown[CMD_URI_SHOWN_MAX];
 	enum exit_status status = EXIT_ASSESSED;
 	const char *why;
 	int i;
 
 	memset(&run, 0, sizeof(run));
+	memset(&env, 0, sizeof(env));	/* no pool, no skip: one check each */
 	if (options_parse(argc, argv, &o) == -1)
 		return EXIT_USAGE_OR_DNS;
 	if (o.nargs == 0) {
@@ -144,6 +150,11 @@ cmd_check(int argc, char **argv)
 			free(domains);
 			return EXIT_USAGE_OR_DNS;
 		}
+	}
+	if (o.db != NULL &&
+	    (db = cmd_store_open(o.db, STORE_OPEN_WRITE, db_shown)) == NULL) {
+		free(domains);
+		return EXIT_USAGE_OR_DNS;
 	}
 
 	if ((run.base = event_base_new()) == NULL)
@@ -172,6 +183,9 @@ cmd_check(int argc, char **argv)
 	event_base_dispatch(run.base);
 
 	print_results(&o, run.results, (size_t)o.nargs);
+	if (db != NULL && cmd_check_save(db, db_shown, &o.check, MAILTLS_VERSION,
+	    run.results, (size_t)o.nargs) == -1)
+		status = EXIT_USAGE_OR_DNS;
 	for (i = 0; i < o.nargs; i++) {
 		enum exit_status s = domain_status(run.results[i]);
 
@@ -183,6 +197,7 @@ done:
 	free(run.results);
 	free(slots);
 	free(domains);
+	store_close(db);
 	dns_resolver_free(dns);
 	SSL_CTX_free(tls);
 	if (run.base != NULL)
@@ -197,6 +212,10 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: mailtls check [options] DOMAIN...\n"
+	    "       mailtls scan [options] FILE|-   (mailtls scan --help)\n"
+	    "       mailtls stats [--db URI] [--scan N] [--json]\n"
+	    "       mailtls export [--db URI] [--scan N] [--format jsonl|csv] "
+	    "[--per domain|server]\n"
 	    "       mailtls version\n"
 	    "Run 'mailtls check --help' for the options.\n");
 }
@@ -213,6 +232,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1, MAILTLS_VERSION);
+	if (strcmp(argv[1], "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("mailtls %s (%s)\n", MAILTLS_VERSION, OpenSSL_version(OPENSSL_VERSION));
 		return 0;

@@ -19,6 +19,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_EHLO,
 	OPT_QUICK,
+	OPT_DB,
 	OPT_HELP,
 };
 
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
 	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "db", required_argument, NULL, OPT_DB },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,11 +60,15 @@ options_usage(FILE *out)
 	    "  --ehlo NAME          the name mailtls gives in EHLO\n"
 	    "  --quick              one TLS handshake per address; skip the\n"
 	    "                       enumeration of protocols, suites and groups\n"
+	    "  --db URI             also save the results, as one scan, in the\n"
+	    "                       results database: a file, sqlite:PATH or\n"
+	    "                       postgresql://... (docs/store.md)\n"
 	    "\n"
 	    "exit status: 0 every mail server has working STARTTLS (or the domain\n"
 	    "takes no mail); 1 a mail server was reached and has no working\n"
-	    "STARTTLS; 2 usage error or the domain could not be resolved;\n"
-	    "3 inconclusive (some server could not be assessed; try later)\n");
+	    "STARTTLS; 2 usage error, the domain could not be resolved, or --db\n"
+	    "could not save; 3 inconclusive (some server could not be assessed;\n"
+	    "try later)\n");
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -169,6 +175,11 @@ options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_QUICK:
 			o->check.enumerate = 0;
+			break;
+		case OPT_DB:
+			if (optarg[0] == '\0')
+				return fail("--db: no database given");
+			o->db = optarg;
 			break;
 		case 'h':
 		case OPT_HELP:

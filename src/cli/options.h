@@ -15,6 +15,7 @@ struct options {
 	struct check_config	 check;
 	struct dns_config	 dns;
 	const char		*ca_file;
+	const char		*db;		/* --db URI: save results, or NULL */
 	int			 json;
 	char			**args;		/* operands after the options */
 	int			 nargs;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "grade/clients.h"
 #include "probe/cipher_suites.h"
 #include "probe/tls_parse.h"
 
@@ -49,10 +50,21 @@ findings_json(const struct findings *f)
 	for (i = 0; i < f->n; i++) {
 		const struct finding_kind *k = finding_kind(f->v[i].id);
 
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:s}",
+		json_t *refs = json_array(), *by_mta = json_object();
+		size_t j;
+
+		for (j = 0; j < FINDING_MAX_REFS; j++)
+			if (k->refs[j] != NULL)
+				json_array_append_new(refs, json_string(k->refs[j]));
+		for (j = 0; j < MTA_COUNT; j++)
+			if (k->fix_mta[j] != NULL)
+				json_object_set_new(by_mta, mta_name(j),
+				    json_string(k->fix_mta[j]));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:s, "
+		    "s:o, s:o}",
 		    "id", k->id, "severity", severity_name(k->severity),
 		    "title", k->title, "detail", str_or_null(f->v[i].detail),
-		    "fix", k->advice));
+		    "fix", k->advice, "fix_by_mta", by_mta, "references", refs));
 	}
 	return a;
 }
@@ -367,10 +379,58 @@ domain_grade_json(const struct domain_result *d)
 	    "confidence_statement", conf);
 }
 
+/* --- sending MTAs (src/grade/clients.h, docs/clients.md) -------------------- */
+
+/*
+ * clients_json - what each simulated sender gets from this address, or null
+ * without an enumeration.  Computed here, not stored: it is a pure function
+ * of s->probe (see clients.h).
+ */
+static json_t *
+clients_json(const struct probe_result *p)
+{
+	struct client_sim sims[32];
+	json_t *a;
+	size_t n, i;
+
+	if (!p->done)
+		return json_null();
+	a = json_array();
+	n = clients_simulate(p, sims, sizeof(sims) / sizeof(sims[0]));
+	for (i = 0; i < n && i < sizeof(sims) / sizeof(sims[0]); i++) {
+		const struct client_sim *c = &sims[i];
+		const struct cipher_suite *cs = c->outcome == CLIENT_CONNECTS ?
+		    cipher_suite_by_code(c->suite) : NULL;
+		char code[8];
+
+		snprintf(code, sizeof(code), "0x%04x", (unsigned)c->suite);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o, "
+		    "s:o, s:o, s:o, s:o, s:b, s:o, s:s, s:b}",
+		    "id", c->client->id,
+		    "name", c->client->name,
+		    "outcome", client_outcome_name(c->outcome),
+		    "version", c->outcome == CLIENT_CONNECTS ?
+		    json_string(tls_version_name(c->version)) : json_null(),
+		    "suite", cs != NULL ? json_string(cipher_suite_name(cs)) :
+		    json_null(),
+		    "code", cs != NULL ? json_string(code) : json_null(),
+		    "group", c->group[0] ? json_string(c->group) : json_null(),
+		    "kx_bits", c->outcome == CLIENT_CONNECTS && c->kx_bits > 0 ?
+		    json_integer(c->kx_bits) : json_null(),
+		    "forward_secrecy", c->outcome == CLIENT_CONNECTS ?
+		    json_boolean(c->forward_secret) : json_null(),
+		    "order_assumed", c->order_assumed,
+		    "reason", c->reason[0] ? json_string(c->reason) : json_null(),
+		    "on_failure", client_fallback_name(c->client->on_failure),
+		    "uncertain", (c->client->flags & CLIENT_F_UNCERTAIN) != 0));
+	}
+	return a;
+}
+
 static json_t *
 server_json(const struct server_result *s, int64_t now)
 {
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "address", s->addr_text,
 	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
 	    "reserved", str_or_null(s->reserved),
@@ -378,7 +438,8 @@ server_json(const struct server_result *s, int64_t now)
 	    "tls", tls_json(&s->tls, now),
 	    "enumeration", probe_json(&s->probe),
 	    "findings", findings_json(&s->findings),
-	    "grade", server_grade_json(s));
+	    "grade", server_grade_json(s),
+	    "clients", clients_json(&s->probe));
 }
 
 static json_t *

@@ -10,6 +10,7 @@
  */
 #include "report/report.h"
 
+#include "grade/clients.h"
 #include "probe/cipher_suites.h"
 #include "probe/tls_parse.h"
 
@@ -65,7 +66,12 @@ report_summarize(const struct domain_result *d, struct report_summary *s)
 static void
 print_findings(FILE *out, const struct findings *f, const char *indent)
 {
-	size_t i;
+	static const char *const mta_words[MTA_COUNT] = {
+		[MTA_POSTFIX] = "Postfix", [MTA_EXIM] = "Exim",
+		[MTA_SENDMAIL] = "Sendmail", [MTA_OPENSMTPD] = "OpenSMTPD",
+		[MTA_EXCHANGE] = "Exchange",
+	};
+	size_t i, j;
 
 	for (i = 0; i < f->n; i++) {
 		const struct finding_kind *k = finding_kind(f->v[i].id);
@@ -75,6 +81,16 @@ print_findings(FILE *out, const struct findings *f, const char *indent)
 		if (f->v[i].detail != NULL && f->v[i].detail[0] != '\0')
 			fprintf(out, "%s    seen: %s\n", indent, f->v[i].detail);
 		fprintf(out, "%s    fix:  %s\n", indent, k->advice);
+		for (j = 0; j < MTA_COUNT; j++)
+			if (k->fix_mta[j] != NULL)
+				fprintf(out, "%s      %-10s%s\n", indent,
+				    mta_words[j], k->fix_mta[j]);
+		for (j = 0; j < FINDING_MAX_REFS; j++)
+			if (k->refs[j] != NULL)
+				fprintf(out, "%s%s%s", j == 0 ? indent : ", ",
+				    j == 0 ? "    see:  " : "", k->refs[j]);
+		if (k->refs[0] != NULL)
+			fputc('\n', out);
 	}
 }
 
@@ -335,6 +351,57 @@ print_probe(FILE *out, const struct probe_result *p)
 	fputc('\n', out);
 }
 
+/*
+ * print_clients - the "Senders" table: what each simulated sending MTA
+ * (src/grade/clients.h) would negotiate with this address, one line each.
+ * Computed while printing: a pure function of the enumeration.
+ */
+static void
+print_clients(FILE *out, const struct probe_result *p)
+{
+	struct client_sim sims[32];
+	size_t n, i;
+
+	if (!p->done)
+		return;
+	n = clients_simulate(p, sims, sizeof(sims) / sizeof(sims[0]));
+	fprintf(out, "  Senders       simulated from the enumeration "
+	    "(docs/clients.md)\n");
+	for (i = 0; i < n && i < sizeof(sims) / sizeof(sims[0]); i++) {
+		const struct client_sim *c = &sims[i];
+		const struct cipher_suite *cs;
+
+		fprintf(out, "    %-40s ", c->client->name);
+		if (c->outcome != CLIENT_CONNECTS) {
+			fprintf(out, "%s: %s", c->outcome == CLIENT_FAILS ?
+			    "FAILS" : "unknown", c->reason);
+			if (c->outcome == CLIENT_FAILS)
+				fprintf(out, "%s", c->client->on_failure ==
+				    CLIENT_FALLBACK_PLAINTEXT ?
+				    " -> sends in clear text" :
+				    c->client->on_failure == CLIENT_FALLBACK_DEFER ?
+				    " -> mail queues" :
+				    " -> clear text or queue (unknown)");
+			fputc('\n', out);
+			continue;
+		}
+		cs = cipher_suite_by_code(c->suite);
+		fprintf(out, "%s %s", tls_version_name(c->version), cs == NULL ?
+		    "?" : cs->openssl_name ? cs->openssl_name :
+		    cipher_suite_name(cs));
+		if (c->group[0] != '\0')
+			fprintf(out, ", %s", c->group);
+		if (c->kx_bits > 0 && strncmp(c->group, "ffdhe", 5) != 0 &&
+		    strcmp(c->group, "x25519") != 0)
+			fprintf(out, " %d", c->kx_bits);
+		if (!c->forward_secret)
+			fprintf(out, ", NO forward secrecy");
+		if (c->order_assumed)
+			fprintf(out, " (order assumed)");
+		fputc('\n', out);
+	}
+}
+
 /* --- grades (src/grade, docs/grading.md) ------------------------------------ */
 
 /* fmt_points - points lost, "6", "1.5", "0.75". */
@@ -495,6 +562,7 @@ print_server(FILE *out, const struct domain_result *d,
 		fprintf(out, "    %s\n", s->smtp.error);
 	print_tls(out, &s->tls, d->started);
 	print_probe(out, &s->probe);
+	print_clients(out, &s->probe);
 	if (s->findings.n > 0) {
 		fprintf(out, "  Findings\n");
 		print_findings(out, &s->findings, "    ");

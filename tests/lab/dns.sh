@@ -45,6 +45,25 @@ dns_sign() {
         "$(dns_key_base "$dns" "$zone" ksk)" "$(dns_key_base "$dns" "$zone" zsk)"
 }
 
+# spki_sha256 PEM / cert_sha256 PEM: hex SHA-256 of the certificate's
+# SubjectPublicKeyInfo (TLSA selector 1) or of the whole certificate (0).
+spki_sha256() {
+    openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER \
+        | sha256sum | cut -d' ' -f1
+}
+cert_sha256() { openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
+
+# dns_tlsa PKI: the TLSA records that depend on this lab's keys (LAB.md,
+# "DANE"), in zone-file format, for the parent zone.
+dns_tlsa() {
+    local pki=$1 mx1 mx2
+    mx1=$(spki_sha256 "$pki/mx1.pem") && mx2=$(spki_sha256 "$pki/mx2.pem") \
+        && [ ${#mx1} = 64 ] && [ ${#mx2} = 64 ] || die "cannot hash $pki/mx1.pem, mx2.pem"
+    echo "_25._tcp.mx1.$LAB_ZONE. TLSA 3 1 1 $mx1"
+    echo "_25._tcp.dane-unusable-mx.$LAB_ZONE. TLSA 1 1 1 $mx2"
+    echo "_25._tcp.dane-unusable-mx.$LAB_ZONE. TLSA 1 0 1 $(cert_sha256 "$pki/mx2.pem")"
+}
+
 # dns_build DIR: zone files, signatures, trust anchor and nsd.conf.
 dns_build() {
     local dir=$1 dns=$1/dns serial child
@@ -61,6 +80,7 @@ dns_build() {
 
     render "$LAB_HOME/templates/$LAB_ZONE.zone" "$dns/$LAB_ZONE.zone" SERIAL="$serial"
     dns_ds "$dns" "bogus.$LAB_ZONE" >> "$dns/$LAB_ZONE.zone"
+    dns_tlsa "$dir/pki" >> "$dns/$LAB_ZONE.zone"
     dns_sign "$dns" "$LAB_ZONE" "$(ldns_date '-1 day')" "$(ldns_date '+1 year')"
 
     # Readers may have the trust anchor open: replace it atomically.

@@ -12,6 +12,7 @@
 # from the cached .deb in a private mount namespace: exim.sh), and
 # optionally evil_smtpd on 127.0.2.N:2525
 # and oldtls_smtpd (SSLv2, SSLv3, EXPORT, 512-bit DH) on 127.0.3.N:2525.
+# nginx serves MTA-STS policies on 127.0.4.1:443 (nginx.sh).
 # Everything it generates (PKI, zones, configs, queues, logs, pid files)
 # lives under DIR; nothing is written elsewhere and nothing listens outside
 # loopback.  'start' writes DIR/lab.env last, once every server answers.
@@ -25,6 +26,7 @@ LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_HOME/evil.sh"
 . "$LAB_HOME/oldtls.sh"
 . "$LAB_HOME/exim.sh"
+. "$LAB_HOME/nginx.sh"
 
 usage() {
     echo "usage: $0 start DIR [--evil PATH_TO_evil_smtpd] [--oldtls PATH_TO_oldtls_smtpd] | stop DIR | status DIR" >&2
@@ -55,7 +57,7 @@ port_conflicts() {
 }
 
 lab_running() { nsd_status "$1" || postfix_status "$1" || evil_alive "$1" || exim_alive "$1" \
-    || oldtls_alive "$1"; }
+    || oldtls_alive "$1" || nginx_alive "$1"; }
 
 write_env() {
     local dir=$1 evil=$2 oldtls=${3:-0}
@@ -68,6 +70,7 @@ LAB_PORT=$LAB_PORT
 LAB_ZONE=$LAB_ZONE
 LAB_EVIL=$evil
 LAB_OLDTLS=$oldtls
+LAB_STS_ADDR=$LAB_STS_ADDR
 ENV
     mv "$dir/lab.env.new" "$dir/lab.env"   # atomic for concurrent readers
 }
@@ -78,6 +81,7 @@ stop_all() {
     evil_stop "$dir"
     oldtls_stop "$dir"
     exim_stop "$dir"
+    nginx_stop "$dir"
     postfix_stop "$dir"
     nsd_stop "$dir"
 }
@@ -101,11 +105,11 @@ cmd_start() {
     done
     [ "$(id -u)" -eq 0 ] || die "start needs root (NSD binds port 53, Postfix runs as its own user)"
     need_cmd openssl nsd nsd-checkconf ldns-keygen ldns-signzone ldns-key2ds drill \
-        postfix runuser ss setsid timeout realpath unshare mount dpkg-deb
+        postfix runuser ss setsid timeout realpath unshare mount dpkg-deb nginx
     if [ -d "$dir" ] && lab_running "$dir"; then
         die "the lab in $dir is already running; run '$0 stop $dir' first"
     fi
-    conflicts=$(port_conflicts $with_evil; if [ $with_oldtls = 1 ]; then oldtls_conflicts; fi)
+    conflicts=$(port_conflicts $with_evil; nginx_conflicts; if [ $with_oldtls = 1 ]; then oldtls_conflicts; fi)
     [ -z "$conflicts" ] || die "address(es) already in use by another process (another lab folder?): $(echo "$conflicts" | tr "\n" " ")"
 
     mkdir -p "$dir/run" "$dir/log"
@@ -119,9 +123,11 @@ cmd_start() {
     dns_build "$dir"
     postfix_build "$dir"
     exim_build "$dir"
+    nginx_build "$dir"
     nsd_start "$dir"
     postfix_start "$dir"
     exim_start "$dir"
+    nginx_start "$dir"
     if [ $with_evil = 1 ]; then evil_start "$dir" "$evil_bin"; fi
     if [ $with_oldtls = 1 ]; then oldtls_start "$dir" "$oldtls_bin"; fi
     write_env "$dir" $with_evil $with_oldtls
@@ -154,6 +160,8 @@ cmd_status() {
     report postfix $st "${#LAB_LISTENERS[@]} listeners on port $LAB_PORT" || rc=1
     st=0; exim_status "$dir" || st=1
     report exim $st "$LAB_EXIM_ADDR:$LAB_PORT (gnutls-mx)" || rc=1
+    st=0; nginx_status "$dir" || st=1
+    report nginx $st "$LAB_STS_ADDR:$LAB_STS_PORT (MTA-STS policies)" || rc=1
     if evil_wanted "$dir"; then
         st=0; evil_status "$dir" || st=1
         report evil_smtpd $st "127.0.2.1-11:$LAB_PORT" || rc=1

@@ -62,6 +62,13 @@ pki_selfsigned() {
 LAB_LATE_LEAVES=(
   "strong   strong-mx"
   "gnutls   gnutls-mx"
+  # MTA-STS policy hosts served by nginx (nginx.sh)
+  "mta-sts-enforce     mta-sts.sts-enforce"
+  "mta-sts-testing     mta-sts.sts-testing"
+  "mta-sts-bad-policy  mta-sts.sts-bad-policy"
+  "mta-sts-redirect    mta-sts.sts-redirect"
+  "mta-sts-wrong-type  mta-sts.sts-wrong-type"
+  "mta-sts-huge        mta-sts.sts-huge"
 )
 
 # pki_late_leaves PKI: issue the missing LAB_LATE_LEAVES (each made under a
