@@ -25,6 +25,21 @@
 #define DAY (24 * 60 * 60)
 #define EXPIRY_WARN_DAYS 30
 
+/* The one cipher policy every weak-suite finding points at. */
+#define FIX_WEAK_CIPHERS { \
+	[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, " \
+		    "RC4, 3DES, MD5, IDEA, SEED", \
+		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = " \
+		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: " \
+		    "NORMAL:-3DES-CBC:-ARCFOUR-128", \
+		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5", \
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls " \
+		    "default)", \
+		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA " \
+		    "(and any RC4/DES suite); SChannel " \
+		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0", \
+}
+
 static const struct finding_kind kinds[] = {
 	[F_DOMAIN_NXDOMAIN] = { "domain-nxdomain", SEV_CRITICAL,
 	    "The domain does not exist in DNS (NXDOMAIN)",
@@ -259,19 +274,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc9325",
 		"https://www.rfc-editor.org/rfc/rfc7465" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_CERT_EXPIRED] = { "cert-expired", SEV_MEDIUM,
 	    "The certificate has expired",
 	    "Renew it. Senders enforcing MTA-STS or DANE-TA refuse it.",
@@ -480,74 +483,26 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc9325",
 		"https://weakdh.org/" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_SUITES_NULL] = { "suites-null", SEV_CRITICAL,
 	    "The server accepts cipher suites without encryption (NULL)",
 	    "Remove eNULL suites (Postfix: smtpd_tls_exclude_ciphers = eNULL).",
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc9325" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_SUITES_RC4] = { "suites-rc4", SEV_HIGH,
 	    "The server accepts RC4",
 	    "RC4 is prohibited by RFC 7465. Remove it (Postfix: "
 	    "smtpd_tls_exclude_ciphers = RC4; Exim/GnuTLS: -ARCFOUR-128).",
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc7465" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_SUITES_DES] = { "suites-des", SEV_HIGH,
 	    "The server accepts single-DES suites (56-bit)",
 	    "Remove DES (Postfix: smtpd_tls_exclude_ciphers = DES, LOW).",
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc9325" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_SUITES_3DES] = { "suites-3des", SEV_MEDIUM,
 	    "The server accepts 3DES or other 64-bit block ciphers (SWEET32)",
 	    "Remove 3DES, IDEA and RC2 (Postfix: smtpd_tls_exclude_ciphers = "
@@ -555,19 +510,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc9325",
 		"https://sweet32.info/" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, "
-		    "RC4, 3DES, MD5, IDEA, SEED",
-		[MTA_EXIM] = "OpenSSL: tls_require_ciphers = "
-		    "HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5; GnuTLS: "
-		    "NORMAL:-3DES-CBC:-ARCFOUR-128",
-		[MTA_SENDMAIL] = "O CipherList=HIGH:!aNULL:!eNULL:!3DES:!RC4:!MD5",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME ciphers \"secure\" (the libtls "
-		    "default)",
-		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA "
-		    "(and any RC4/DES suite); SChannel "
-		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0",
-	    } },
+	    .fix_mta = FIX_WEAK_CIPHERS },
 	[F_SUITES_ANON] = { "suites-anonymous", SEV_LOW,
 	    "The server accepts anonymous (unauthenticated) suites",
 	    "Only a client that offers them can use them, and opportunistic "
