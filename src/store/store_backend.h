@@ -199,6 +199,39 @@ extern const struct store_ops store_pg_ops;
 /* store_impl - the backend's own state, as open() returned it. */
 void *store_impl(const struct store *st);
 
+/*
+ * The statements every backend prepares, one SQL text per dialect
+ * (stmt_sql[] in store_sqlite.c and store_pg.c).
+ */
+enum stmt_id {
+	S_SCAN_INSERT,
+	S_SCAN_FIND,
+	S_SCAN_DONE,
+	S_SCAN_FINISH,
+	S_SCAN_EXISTS,
+	S_SCAN_GET,
+	S_SCAN_LATEST,
+	S_SERVER_UPSERT,
+	S_DOMAIN_UPSERT,
+	S_LINKS_DELETE,
+	S_FINDINGS_DELETE,
+	S_LINK_INSERT,
+	S_FINDING_INSERT,
+	S_STATS_DOMAINS,
+	S_STATS_VERDICT,
+	S_STATS_WORST,
+	S_STATS_DOMAIN_GRADES,
+	S_STATS_SERVERS,
+	S_STATS_SERVER_GRADES,
+	S_STATS_CLASS,
+	S_STATS_TLS,
+	S_STATS_CIPHER,
+	S_STATS_FINDINGS,
+	S_EXPORT_DOMAIN,
+	S_EXPORT_SERVER,
+	S_COUNT
+};
+
 /* store_set_error - set the error line (printf-style); always returns -1. */
 int store_set_error(struct store *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -26,35 +26,6 @@
 #define MAILTLS_APPLICATION_ID 0x6d746c73
 #define BUSY_TIMEOUT_MS 30000
 
-enum stmt_id {
-	S_SCAN_INSERT,
-	S_SCAN_FIND,
-	S_SCAN_DONE,
-	S_SCAN_FINISH,
-	S_SCAN_EXISTS,
-	S_SCAN_GET,
-	S_SCAN_LATEST,
-	S_SERVER_UPSERT,
-	S_DOMAIN_UPSERT,
-	S_LINKS_DELETE,
-	S_FINDINGS_DELETE,
-	S_LINK_INSERT,
-	S_FINDING_INSERT,
-	S_STATS_DOMAINS,
-	S_STATS_VERDICT,
-	S_STATS_WORST,
-	S_STATS_DOMAIN_GRADES,
-	S_STATS_SERVERS,
-	S_STATS_SERVER_GRADES,
-	S_STATS_CLASS,
-	S_STATS_TLS,
-	S_STATS_CIPHER,
-	S_STATS_FINDINGS,
-	S_EXPORT_DOMAIN,
-	S_EXPORT_SERVER,
-	S_COUNT
-};
-
 /*
  * A server row that no saved domain links to any more (the domain was
  * saved again and now reaches other addresses) is left in place, not
