@@ -22,6 +22,7 @@
 #include "dns/dns_name.h"
 #include "dns/dns_resolver.h"
 #include "dns/dns_wire.h"
+#include "check/auth.h"
 #include "check/server_pool.h"
 #include "util/sanitize.h"
 
@@ -42,11 +43,36 @@ struct server_job {
 	struct server_wait	*wait;		/* pooled: NULL once answered */
 };
 
+/* One MX host's lookups: A and AAAA, then its TLSA lookups (DANE). */
+struct host_state {
+	struct check		*c;
+	struct host_result	*host;
+	unsigned		 addr_pending;	/* A/AAAA lookups in flight */
+	struct dns_lookup	*tlsa;		/* NULL when none in flight */
+};
+
 struct addr_lookup {
 	struct check		*c;
 	struct host_result	*host;
+	struct host_state	*hs;
 	int			 rrtype;
 	struct dns_lookup	*lookup;	/* NULL once answered */
+};
+
+/*
+ * The domain's MTA-STS and TLS-RPT: two TXT lookups beside the MX lookup;
+ * a valid _mta-sts record leads to the addresses of mta-sts.<domain> and
+ * then the policy fetch over HTTPS.
+ */
+struct sts_state {
+	struct dns_lookup	*txt;		/* _mta-sts.<domain> TXT */
+	struct dns_lookup	*rpt;		/* _smtp._tls.<domain> TXT */
+	struct dns_lookup	*addr[2];	/* mta-sts.<domain> A, AAAA */
+	unsigned		 addr_pending;
+	char			*addrs[2 * 8];	/* literals for the fetch */
+	size_t			 n_addrs;
+	size_t			 n_reserved;	/* addresses not used */
+	struct mtasts_fetch	*fetch;
 };
 
 struct check {
@@ -57,6 +83,8 @@ struct check {
 	size_t			 pending;
 	struct dns_lookup	*mx_lookup;
 	struct addr_lookup	*addr_lookups;	/* 2 per host: A, AAAA */
+	struct host_state	*hosts;		/* 1 per host */
+	struct sts_state	 sts;
 	struct server_job	**jobs;
 	size_t			 n_jobs;
 	size_t			 cap_jobs;
@@ -82,6 +110,8 @@ check_config_defaults(struct check_config *cfg)
 	cfg->enumerate = 1;
 	cfg->probe_gap_ms = 20;
 	cfg->probe_max_connections = 300;
+	cfg->auth = 1;
+	cfg->mtasts_timeout_ms = 20000;
 	cfg->limits = limits;
 }
 
@@ -192,19 +222,6 @@ nomem:
 	srv->smtp.error = strdup("out of memory");
 }
 
-static int
-append_server(struct host_result *h, struct server_result *srv)
-{
-	struct server_result **v;
-
-	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	h->servers = v;
-	h->servers[h->n_servers++] = srv;
-	return 0;
-}
-
 /* The pool's answer: a shared result, retained for this check. */
 static void
 on_pooled(void *arg, struct server_result *srv)
@@ -212,7 +229,7 @@ on_pooled(void *arg, struct server_result *srv)
 	struct server_job *job = arg;
 
 	job->wait = NULL;
-	if (append_server(job->host, srv) == -1)
+	if (host_result_add_server(job->host, srv) == -1)
 		server_result_release(srv);
 	work_done(job->c);
 }
@@ -252,7 +269,7 @@ start_pooled(struct check *c, struct host_result *h, const struct netaddr *addr)
 static void
 add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 {
-	struct server_result *srv, **v;
+	struct server_result *srv;
 	const char *skip = c->env->skip != NULL ?
 	    c->env->skip(c->env->skip_arg, h->name, addr) : NULL;
 
@@ -262,13 +279,10 @@ add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 		return;
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return;
-	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
-	if (v == NULL) {
+	if (host_result_add_server(h, srv) == -1) {
 		free(srv);
 		return;
 	}
-	h->servers = v;
-	h->servers[h->n_servers++] = srv;
 	srv->addr = *addr;
 	netaddr_to_text(addr, srv->addr_text, sizeof(srv->addr_text));
 	srv->reserved = netaddr_reserved(addr);
@@ -284,6 +298,72 @@ add_server(struct check *c, struct host_result *h, const struct netaddr *addr)
 		return;
 	}
 	start_job(c, h, srv);
+}
+
+/* --- DANE: TLSA lookups per MX host (RFC 7672 2.2) --------------------- */
+
+static void next_tlsa(struct host_state *hs);
+
+static void
+on_tlsa(void *arg, const struct dns_answer *a)
+{
+	struct host_state *hs = arg;
+
+	hs->tlsa = NULL;
+	(void)dane_host_on_answer(&hs->host->dane, a);
+	next_tlsa(hs);
+	work_done(hs->c);
+}
+
+/* next_tlsa - the next lookup dane.h asks for, if any. */
+static void
+next_tlsa(struct host_state *hs)
+{
+	struct check *c = hs->c;
+	const char *q = dane_host_next_query(&hs->host->dane);
+
+	if (q == NULL)
+		return;
+	hs->tlsa = dns_lookup(c->env->dns, q, DNS_RR_TLSA,
+	    c->env->cfg->dns_timeout_ms, on_tlsa, hs);
+	if (hs->tlsa != NULL) {
+		c->pending++;
+	} else {
+		/* Could not even ask (out of memory): a failed lookup. */
+		struct dns_answer fail;
+
+		memset(&fail, 0, sizeof(fail));
+		fail.qname = q;
+		fail.qtype = DNS_RR_TLSA;
+		fail.outcome = DNS_ERROR;
+		fail.error = "out of memory";
+		(void)dane_host_on_answer(&hs->host->dane, &fail);
+	}
+}
+
+/*
+ * start_dane - once both address lookups of a host are answered: whether
+ * DANE applies depends on the MX and address records being secure.
+ */
+static void
+start_dane(struct host_state *hs)
+{
+	struct check *c = hs->c;
+	struct host_result *h = hs->host;
+	enum dnssec_state addr;
+	const char *canon;
+
+	if (!c->env->cfg->auth)
+		return;
+	addr = dane_addr_dnssec(h->a.outcome, h->a.dnssec, h->aaaa.outcome,
+	    h->aaaa.dnssec);
+	canon = h->a.canonname != NULL ? h->a.canonname : h->aaaa.canonname;
+	if (dane_host_init(&h->dane, h->name, c->res->mx.dnssec, addr,
+	    canon) == -1) {
+		dane_host_free(&h->dane);	/* stays PENDING: not checked */
+		return;
+	}
+	next_tlsa(hs);
 }
 
 /* --- address lookups -------------------------------------------------- */
@@ -310,6 +390,8 @@ on_address(void *arg, const struct dns_answer *a)
 		add_server(c, h, &addr);
 		added++;
 	}
+	if (--al->hs->addr_pending == 0)
+		start_dane(al->hs);
 	work_done(c);
 }
 
@@ -321,20 +403,32 @@ start_address_lookups(struct check *c)
 	size_t i, k;
 
 	c->addr_lookups = calloc(d->n_hosts * 2, sizeof(*c->addr_lookups));
-	if (c->addr_lookups == NULL)
+	c->hosts = calloc(d->n_hosts ? d->n_hosts : 1, sizeof(*c->hosts));
+	if (c->addr_lookups == NULL || c->hosts == NULL)
 		return;
 	for (i = 0; i < d->n_hosts; i++) {
+		struct host_state *hs = &c->hosts[i];
+
+		hs->c = c;
+		hs->host = &d->hosts[i];
+		/* Count both first: an answer may not start DANE early. */
+		hs->addr_pending = 2;
 		for (k = 0; k < 2; k++) {
 			struct addr_lookup *al = &c->addr_lookups[2 * i + k];
 
 			al->c = c;
 			al->host = &d->hosts[i];
+			al->hs = hs;
 			al->rrtype = k == 0 ? DNS_RR_A : DNS_RR_AAAA;
 			al->lookup = dns_lookup(c->env->dns, al->host->name,
 			    al->rrtype, cfg->dns_timeout_ms, on_address, al);
 			if (al->lookup != NULL)
 				c->pending++;
+			else
+				hs->addr_pending--;
 		}
+		if (hs->addr_pending == 0)
+			start_dane(hs);
 	}
 }
 
@@ -440,6 +534,202 @@ on_mx(void *arg, const struct dns_answer *a)
 	work_done(c);
 }
 
+/* --- MTA-STS (RFC 8461 3) and TLS-RPT (RFC 8460 3) ---------------------- */
+
+static void
+sts_set_fetch_failure(struct mtasts_result *m, enum mtasts_fetch_error e,
+    const char *text)
+{
+	m->fetched = 1;
+	m->fetch_error = e;
+	free(m->fetch_error_text);
+	m->fetch_error_text = strdup(text);
+	m->state = MTASTS_DOMAIN_FETCH_FAILED;
+}
+
+static char *
+strdup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static void
+on_sts_fetch(void *arg, const struct mtasts_fetch_result *r)
+{
+	struct check *c = arg;
+	struct mtasts_result *m = &c->res->mtasts;
+
+	c->sts.fetch = NULL;
+	m->fetched = 1;
+	m->fetch_error = r->error;
+	m->fetch_error_text = strdup_or_null(r->error_text);
+	m->url = strdup_or_null(r->url);
+	m->http_status = r->http_status;
+	m->content_type = strdup_or_null(r->content_type);
+	m->location = strdup_or_null(r->location);
+	m->peer = strdup_or_null(r->peer);
+	m->fetch_ms = r->elapsed_ms;
+	if (r->error != MTASTS_FETCH_OK)
+		m->state = MTASTS_DOMAIN_FETCH_FAILED;
+	else if (mtasts_policy_parse(r->body, r->body_len, &m->policy) == -1)
+		sts_set_fetch_failure(m, MTASTS_FETCH_INTERNAL, "out of memory");
+	else
+		m->state = mtasts_policy_valid(&m->policy) ?
+		    MTASTS_DOMAIN_POLICY : MTASTS_DOMAIN_INVALID_POLICY;
+	work_done(c);
+}
+
+/* start_sts_fetch - both address lookups of mta-sts.<domain> are done. */
+static void
+start_sts_fetch(struct check *c)
+{
+	const struct check_config *cfg = c->env->cfg;
+	struct mtasts_result *m = &c->res->mtasts;
+	struct mtasts_fetch_config fc;
+	char why[300];
+
+	if (c->sts.n_addrs == 0) {
+		if (c->sts.n_reserved > 0)
+			snprintf(why, sizeof(why), "mta-sts.%s has only "
+			    "reserved addresses: not fetched (--allow-reserved "
+			    "fetches)", c->res->name);
+		else
+			snprintf(why, sizeof(why), "mta-sts.%s has no address",
+			    c->res->name);
+		sts_set_fetch_failure(m, MTASTS_FETCH_RESOLVE, why);
+		return;
+	}
+	if (c->env->fetcher == NULL) {
+		sts_set_fetch_failure(m, MTASTS_FETCH_INTERNAL,
+		    "no HTTPS client: the policy was not fetched");
+		return;
+	}
+	memset(&fc, 0, sizeof(fc));
+	fc.ca_file = cfg->ca_file;
+	fc.addrs = (const char *const *)c->sts.addrs;
+	fc.n_addrs = c->sts.n_addrs;
+	fc.port = cfg->mtasts_port;
+	fc.timeout_ms = cfg->mtasts_timeout_ms;
+	c->sts.fetch = mtasts_fetch_start(c->env->fetcher, c->res->name, &fc,
+	    on_sts_fetch, c);
+	if (c->sts.fetch != NULL)
+		c->pending++;
+	else
+		sts_set_fetch_failure(m, MTASTS_FETCH_INTERNAL, "out of memory");
+}
+
+static void
+on_sts_address(void *arg, const struct dns_answer *a)
+{
+	struct check *c = arg;
+	int v4 = a->qtype == DNS_RR_A;
+	size_t i, want = v4 ? 4 : 16;
+
+	c->sts.addr[v4 ? 0 : 1] = NULL;
+	/* A bogus answer is no address: a validating sender gets SERVFAIL. */
+	for (i = 0; a->dnssec != DNSSEC_BOGUS && i < a->count; i++) {
+		struct netaddr addr;
+		char text[NETADDR_TEXT_MAX];
+
+		if (a->rrs[i].len != want ||
+		    c->sts.n_addrs == sizeof(c->sts.addrs) / sizeof(c->sts.addrs[0]))
+			continue;
+		memset(&addr, 0, sizeof(addr));
+		addr.family = v4 ? AF_INET : AF_INET6;
+		memcpy(addr.bytes, a->rrs[i].rdata, want);
+		/* Never an HTTPS request into a reserved range unless allowed
+		 * (a public `serve` must not reach internal hosts). */
+		if (netaddr_reserved(&addr) != NULL &&
+		    !c->env->cfg->probe_reserved) {
+			c->sts.n_reserved++;
+			continue;
+		}
+		netaddr_to_text(&addr, text, sizeof(text));
+		if ((c->sts.addrs[c->sts.n_addrs] = strdup(text)) != NULL)
+			c->sts.n_addrs++;
+	}
+	if (--c->sts.addr_pending == 0)
+		start_sts_fetch(c);
+	work_done(c);
+}
+
+static void
+on_sts_txt(void *arg, const struct dns_answer *a)
+{
+	struct check *c = arg;
+	struct mtasts_result *m = &c->res->mtasts;
+	char host[DNS_NAME_MAX + 16];
+	int k;
+
+	c->sts.txt = NULL;
+	m->checked = 1;
+	record_dns(&m->txt, a);
+	if (a->dnssec == DNSSEC_BOGUS) {
+		m->state = MTASTS_DOMAIN_NOT_CHECKED;
+	} else if (a->outcome == DNS_NODATA || a->outcome == DNS_NXDOMAIN) {
+		m->record.error = MTASTS_TXT_NO_RECORD;
+		m->state = MTASTS_DOMAIN_NO_RECORD;
+	} else if (a->outcome != DNS_OK) {
+		m->state = MTASTS_DOMAIN_NOT_CHECKED;
+	} else if (mtasts_txt_parse_rrset(a->rrs, a->count, &m->record) !=
+	    MTASTS_TXT_OK) {
+		m->state = MTASTS_DOMAIN_NO_RECORD;
+	} else {
+		/* The policy host's addresses, from our validating resolver:
+		 * libcurl is pinned to them and never resolves by itself. */
+		snprintf(host, sizeof(host), "mta-sts.%s", c->res->name);
+		c->sts.addr_pending = 2;
+		for (k = 0; k < 2; k++) {
+			c->sts.addr[k] = dns_lookup(c->env->dns, host,
+			    k == 0 ? DNS_RR_A : DNS_RR_AAAA,
+			    c->env->cfg->dns_timeout_ms, on_sts_address, c);
+			if (c->sts.addr[k] != NULL)
+				c->pending++;
+			else
+				c->sts.addr_pending--;
+		}
+		if (c->sts.addr_pending == 0)
+			start_sts_fetch(c);
+	}
+	work_done(c);
+}
+
+static void
+on_tlsrpt_txt(void *arg, const struct dns_answer *a)
+{
+	struct check *c = arg;
+	struct tlsrpt_result *t = &c->res->tlsrpt;
+
+	c->sts.rpt = NULL;
+	t->checked = 1;
+	record_dns(&t->txt, a);
+	t->record.error = TLSRPT_NO_RECORD;
+	if (a->outcome == DNS_OK && a->dnssec != DNSSEC_BOGUS &&
+	    tlsrpt_parse_rrset(a->rrs, a->count, &t->record) == -1)
+		t->record.error = TLSRPT_NO_RECORD;
+	work_done(c);
+}
+
+/* start_sts - the domain's TXT lookups, beside its MX lookup. */
+static void
+start_sts(struct check *c)
+{
+	char name[DNS_NAME_MAX + 16];
+
+	if (!c->env->cfg->auth)
+		return;
+	snprintf(name, sizeof(name), "_mta-sts.%s", c->res->name);
+	c->sts.txt = dns_lookup(c->env->dns, name, DNS_RR_TXT,
+	    c->env->cfg->dns_timeout_ms, on_sts_txt, c);
+	if (c->sts.txt != NULL)
+		c->pending++;
+	snprintf(name, sizeof(name), "_smtp._tls.%s", c->res->name);
+	c->sts.rpt = dns_lookup(c->env->dns, name, DNS_RR_TXT,
+	    c->env->cfg->dns_timeout_ms, on_tlsrpt_txt, c);
+	if (c->sts.rpt != NULL)
+		c->pending++;
+}
+
 /* --- completion ------------------------------------------------------- */
 
 static int
@@ -463,6 +753,20 @@ check_free(struct check *c)
 	for (i = 0; c->addr_lookups && i < c->res->n_hosts * 2; i++)
 		if (c->addr_lookups[i].lookup != NULL)
 			dns_lookup_cancel(c->addr_lookups[i].lookup);
+	for (i = 0; c->hosts && i < c->res->n_hosts; i++)
+		if (c->hosts[i].tlsa != NULL)
+			dns_lookup_cancel(c->hosts[i].tlsa);
+	if (c->sts.txt != NULL)
+		dns_lookup_cancel(c->sts.txt);
+	if (c->sts.rpt != NULL)
+		dns_lookup_cancel(c->sts.rpt);
+	for (i = 0; i < 2; i++)
+		if (c->sts.addr[i] != NULL)
+			dns_lookup_cancel(c->sts.addr[i]);
+	if (c->sts.fetch != NULL)
+		mtasts_fetch_cancel(c->sts.fetch);
+	for (i = 0; i < c->sts.n_addrs; i++)
+		free(c->sts.addrs[i]);
 	for (i = 0; i < c->n_jobs; i++) {
 		if (c->jobs[i]->session != NULL)
 			smtp_session_cancel(c->jobs[i]->session);
@@ -474,6 +778,7 @@ check_free(struct check *c)
 	}
 	free(c->jobs);
 	free(c->addr_lookups);
+	free(c->hosts);
 	if (c->complete != NULL)
 		event_free(c->complete);
 	free(c);
@@ -499,6 +804,7 @@ on_complete(evutil_socket_t fd, short what, void *arg)
 	/* The cached clock may lag the one read at the start by a few ms. */
 	d->elapsed_ms = dt.tv_sec < 0 ? 0 :
 	    (unsigned)(dt.tv_sec * 1000 + dt.tv_usec / 1000);
+	(void)auth_judge(d);
 	findings_derive(d, (int64_t)now.tv_sec);
 	grade_derive(d);
 	check_free(c);
@@ -528,6 +834,7 @@ check_start(const struct check_env *env, const char *domain,
 	if (c->mx_lookup == NULL)
 		goto fail;
 	c->pending = 1;
+	start_sts(c);
 	return c;
 fail:
 	domain_result_free(c->res);

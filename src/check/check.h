@@ -24,6 +24,7 @@ struct event_base;
 struct dns_resolver;
 struct ssl_ctx_st;
 struct server_pool;
+struct mtasts_fetcher;
 
 struct check_config {
 	uint16_t		 port;		/* 25 */
@@ -39,6 +40,13 @@ struct check_config {
 					   STARTTLS was accepted */
 	unsigned		 probe_gap_ms;	/* between two probe connections */
 	unsigned		 probe_max_connections;
+	/* Authentication (DANE, MTA-STS, TLS-RPT): */
+	int			 auth;		/* look up TLSA, _mta-sts, _smtp._tls
+					   and fetch the MTA-STS policy */
+	const char		*ca_file;	/* trust store of the policy fetch
+					   (NULL: the system's) */
+	unsigned		 mtasts_port;	/* 0: 443 */
+	unsigned		 mtasts_timeout_ms;
 	struct smtp_reply_limits limits;
 };
 
@@ -60,6 +68,9 @@ struct check_env {
 	struct server_pool	*pool;
 	check_skip_fn		*skip;
 	void			*skip_arg;
+	/* The MTA-STS policy fetcher on base (mtasts_fetch.h); NULL: policies
+	 * are not fetched (reported as such). */
+	struct mtasts_fetcher	*fetcher;
 };
 
 typedef void check_done_cb(void *arg, struct domain_result *result);

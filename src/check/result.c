@@ -4,6 +4,7 @@
 #include "check/result.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void
 dns_status_free(struct dns_status *st)
@@ -36,6 +37,25 @@ server_result_release(struct server_result *s)
 	free(s);
 }
 
+int
+host_result_add_server(struct host_result *h, struct server_result *s)
+{
+	struct server_result **v;
+	struct address_view *w;
+
+	if ((v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v))) == NULL)
+		return -1;
+	h->servers = v;
+	if ((w = realloc(h->views, (h->n_servers + 1) * sizeof(*w))) == NULL)
+		return -1;
+	h->views = w;
+	memset(&w[h->n_servers], 0, sizeof(*w));
+	w[h->n_servers].dane.match_depth = -1;
+	w[h->n_servers].mtasts = MTASTS_MX_UNKNOWN;
+	h->servers[h->n_servers++] = s;
+	return 0;
+}
+
 static void
 host_result_free(struct host_result *h)
 {
@@ -44,10 +64,28 @@ host_result_free(struct host_result *h)
 	free(h->name);
 	dns_status_free(&h->a);
 	dns_status_free(&h->aaaa);
-	for (i = 0; i < h->n_servers; i++)
+	for (i = 0; i < h->n_servers; i++) {
 		server_result_release(h->servers[i]);
+		if (h->views != NULL)
+			dane_addr_free(&h->views[i].dane);
+	}
 	free(h->servers);
+	free(h->views);
+	dane_host_free(&h->dane);
 	findings_free(&h->findings);
+}
+
+void
+mtasts_result_free(struct mtasts_result *m)
+{
+	dns_status_free(&m->txt);
+	free(m->fetch_error_text);
+	free(m->url);
+	free(m->content_type);
+	free(m->location);
+	free(m->peer);
+	mtasts_policy_free(&m->policy);
+	memset(m, 0, sizeof(*m));
 }
 
 void
@@ -62,6 +100,9 @@ domain_result_free(struct domain_result *d)
 	for (i = 0; i < d->n_hosts; i++)
 		host_result_free(&d->hosts[i]);
 	free(d->hosts);
+	mtasts_result_free(&d->mtasts);
+	dns_status_free(&d->tlsrpt.txt);
+	tlsrpt_record_free(&d->tlsrpt.record);
 	findings_free(&d->findings);
 	free(d);
 }

@@ -1,9 +1,19 @@
 /*
  * result.h - the result model: everything `check` learned about a domain.
  *
- *   domain_result            the domain, its MX lookup, domain findings
- *     host_result[]          each MX host (preference order), its A/AAAA
+ *   domain_result            the domain, its MX lookup, MTA-STS, TLS-RPT,
+ *                            domain findings
+ *     host_result[]          each MX host (preference order), its A/AAAA,
+ *                            its TLSA lookup (DANE)
  *       server_result*[]     each address: SMTP facts, TLS facts, findings
+ *       address_view[]       the same addresses as this domain sees them:
+ *                            DANE and MTA-STS verdicts, and the grade
+ *
+ * Why two arrays per host: under `scan` a server_result is shared by every
+ * domain whose MX reaches the same (address, port, host name), and holds
+ * only what the server itself showed.  DANE depends on the domain's MX
+ * DNSSEC status and MTA-STS on the domain's policy, so the verdicts and the
+ * grade they lead to belong to the domain: views[i] judges servers[i].
  *
  * Probes fill it, findings_derive() judges it, grade_derive() grades it
  * (src/grade), report_text and report_json print it, the store will save
@@ -17,8 +27,12 @@
 #include <stdint.h>
 
 #include "check/findings.h"
+#include "dane/dane.h"
 #include "dns/dns_resolver.h"
 #include "grade/grade.h"
+#include "mtasts/mtasts.h"
+#include "mtasts/mtasts_fetch.h"
+#include "mtasts/tlsrpt.h"
 #include "probe/probe.h"
 #include "smtp/smtp_session.h"
 #include "tls/tls_client.h"
@@ -52,7 +66,17 @@ struct server_result {
 	struct tls_facts	 tls;
 	struct probe_result	 probe;		/* enumeration; .done = 0 if none */
 	struct findings		 findings;
-	struct auth_facts	 auth;		/* DANE, MTA-STS; zero: not checked */
+};
+
+/*
+ * One address as one domain sees it (see the top of the file).  Filled at
+ * the end of a check, after every lookup and session is done.
+ */
+struct address_view {
+	struct auth_facts	 auth;		/* zero: not checked */
+	struct dane_addr_result	 dane;		/* host has TLSA: the match */
+	enum mtasts_mx_verdict	 mtasts;	/* valid policy: the verdict,
+						   else MTASTS_MX_UNKNOWN */
 	struct grade		 grade;		/* grade_derive(); owns no memory */
 };
 
@@ -62,8 +86,39 @@ struct host_result {
 	struct dns_status	 a;
 	struct dns_status	 aaaa;
 	struct server_result	**servers;
+	struct address_view	*views;		/* n_servers of them: added with
+						   host_result_add_server() */
 	size_t			 n_servers;
+	struct dane_host_result	 dane;		/* host.dane.state PENDING: not
+						   looked up (no DANE check) */
 	struct findings		 findings;
+};
+
+/* The domain's MTA-STS (RFC 8461), as a sender would find it. */
+struct mtasts_result {
+	int			 checked;	/* the TXT lookup was made */
+	struct dns_status	 txt;		/* _mta-sts.<domain> TXT */
+	struct mtasts_txt	 record;
+	enum mtasts_domain_state state;
+	/* The fetch (made when the TXT record is valid): */
+	int			 fetched;
+	enum mtasts_fetch_error	 fetch_error;
+	char			*fetch_error_text;
+	char			*url;
+	long			 http_status;
+	char			*content_type;
+	char			*location;	/* of a redirect */
+	char			*peer;
+	unsigned		 fetch_ms;
+	struct mtasts_policy	 policy;	/* FETCH_OK: the parsed body */
+	enum mtasts_delivery	 delivery;	/* valid policy: enforce senders */
+};
+
+/* The domain's TLS-RPT record (RFC 8460). */
+struct tlsrpt_result {
+	int			 checked;
+	struct dns_status	 txt;		/* _smtp._tls.<domain> TXT */
+	struct tlsrpt_record	 record;
 };
 
 struct domain_result {
@@ -78,11 +133,25 @@ struct domain_result {
 	struct host_result	*hosts;
 	size_t			 n_hosts;
 	size_t			 mx_ignored;	/* beyond the host limit */
+	struct mtasts_result	 mtasts;
+	struct tlsrpt_result	 tlsrpt;
+	int			 tls_required;	/* DANE, MTA-STS enforce or the
+						   --policy-file list demand TLS */
 	struct findings		 findings;
 	struct domain_grade	 grade;		/* grade_derive(); owns no memory */
 };
 
 void dns_status_free(struct dns_status *st);
+
+/*
+ * host_result_add_server - append s (the caller's reference passes to h)
+ * and its view (auth not checked, no grade).  0, or -1 when out of memory
+ * (h unchanged, s still the caller's).
+ */
+int host_result_add_server(struct host_result *h, struct server_result *s);
+
+/* mtasts_result_free - free what m owns; m is zeroed. */
+void mtasts_result_free(struct mtasts_result *m);
 
 /* domain_result_free - free d; its servers are released, not freed. */
 void domain_result_free(struct domain_result *d);

@@ -34,6 +34,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "dns/dns_resolver.h"
+#include "mtasts/mtasts_fetch.h"
 #include "scan/scan.h"
 #include "scan/scan_input.h"
 #include "tls/tls_client.h"
@@ -288,6 +289,7 @@ cmd_scan(int argc, char **argv, const char *version)
 	struct event_base *base = NULL;
 	struct dns_resolver *dns = NULL;
 	SSL_CTX *tls = NULL;
+	struct mtasts_fetcher *fetcher = NULL;
 	FILE *jsonl = NULL;
 	char **rest, db_shown[CMD_URI_SHOWN_MAX], err[512], options[640];
 	const char *why;
@@ -374,7 +376,9 @@ cmd_scan(int argc, char **argv, const char *version)
 		goto done;
 	}
 	if ((dns = dns_resolver_new(base, &o.dns, err, sizeof(err))) == NULL ||
-	    (tls = tls_client_ctx_new(o.ca_file, err, sizeof(err))) == NULL) {
+	    (tls = tls_client_ctx_new(o.ca_file, err, sizeof(err))) == NULL ||
+	    (o.check.auth && (fetcher = mtasts_fetcher_new(base, err,
+	    sizeof(err))) == NULL)) {
 		cmd_fail("%s", err);
 		goto done;
 	}
@@ -390,6 +394,7 @@ cmd_scan(int argc, char **argv, const char *version)
 	ctx.cfg = so.cfg;
 	ctx.cfg.progress = isatty(STDERR_FILENO);
 	ctx.exclude = ex;
+	ctx.fetcher = fetcher;
 	ctx.store = db;
 	ctx.scan_id = resume.scan_id;
 	ctx.jsonl = jsonl;
@@ -409,6 +414,7 @@ done:
 	}
 	store_nameset_free(resume.done);
 	store_close(db);
+	mtasts_fetcher_free(fetcher);
 	dns_resolver_free(dns);
 	SSL_CTX_free(tls);
 	if (base != NULL)

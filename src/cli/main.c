@@ -25,6 +25,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "dns/dns_name.h"
+#include "mtasts/mtasts_fetch.h"
 #include "report/report.h"
 
 #define MAILTLS_VERSION "0.1.0"
@@ -126,6 +127,7 @@ cmd_check(int argc, char **argv)
 	struct slot *slots = NULL;
 	SSL_CTX *tls = NULL;
 	struct dns_resolver *dns = NULL;
+	struct mtasts_fetcher *fetcher = NULL;
 	struct store *db = NULL;
 	char err[512], db_shown[CMD_URI_SHOWN_MAX];
 	enum exit_status status = EXIT_ASSESSED;
@@ -160,7 +162,9 @@ cmd_check(int argc, char **argv)
 	if ((run.base = event_base_new()) == NULL)
 		goto oom;
 	if ((dns = dns_resolver_new(run.base, &o.dns, err, sizeof(err))) == NULL ||
-	    (tls = tls_client_ctx_new(o.ca_file, err, sizeof(err))) == NULL) {
+	    (tls = tls_client_ctx_new(o.ca_file, err, sizeof(err))) == NULL ||
+	    (o.check.auth && (fetcher = mtasts_fetcher_new(run.base, err,
+	    sizeof(err))) == NULL)) {
 		fprintf(stderr, "mailtls: %s\n", err);
 		status = EXIT_USAGE_OR_DNS;
 		goto done;
@@ -168,6 +172,7 @@ cmd_check(int argc, char **argv)
 	env.base = run.base;
 	env.dns = dns;
 	env.tls_ctx = tls;
+	env.fetcher = fetcher;
 	env.cfg = &o.check;
 	run.results = calloc((size_t)o.nargs, sizeof(*run.results));
 	slots = calloc((size_t)o.nargs, sizeof(*slots));
@@ -198,6 +203,7 @@ done:
 	free(slots);
 	free(domains);
 	store_close(db);
+	mtasts_fetcher_free(fetcher);
 	dns_resolver_free(dns);
 	SSL_CTX_free(tls);
 	if (run.base != NULL)

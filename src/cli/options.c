@@ -192,6 +192,7 @@ options_parse(int argc, char **argv, struct options *o)
 			    "(see --help)", argv[optind - 1]);
 		}
 	}
+	o->check.ca_file = o->ca_file;
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return 0;

@@ -527,7 +527,8 @@ strength_seen(struct grade_view *v, int bits)
 }
 
 static void
-view_build(struct grade_view *v, const struct server_result *s)
+view_build(struct grade_view *v, const struct server_result *s,
+    const struct auth_facts *auth)
 {
 	size_t ver, i;
 
@@ -537,8 +538,8 @@ view_build(struct grade_view *v, const struct server_result *s)
 	v->p = s->probe.done ? &s->probe : NULL;
 	v->best_version = v->worst_version = -1;
 	v->strongest = v->weakest = -1;
-	v->auth = &s->auth;
-	v->auth_level = auth_level_of(&s->auth);
+	v->auth = auth;
+	v->auth_level = auth_level_of(auth);
 
 	for (ver = 0; v->p != NULL && ver < PROBE_VERSION_COUNT; ver++) {
 		const struct probe_version_result *vr = &v->p->versions[ver];
@@ -765,7 +766,8 @@ grade_letter_from_score(int score)
 }
 
 void
-grade_server(const struct server_result *s, struct grade *g)
+grade_server(const struct server_result *s, const struct auth_facts *auth,
+    struct grade *g)
 {
 	struct grade_view v;
 	unsigned lost20[N_RULES];
@@ -775,7 +777,7 @@ grade_server(const struct server_result *s, struct grade *g)
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
-	g->auth_level = auth_level_of(&s->auth);
+	g->auth_level = auth_level_of(auth);
 	g->authentication = auth_levels[g->auth_level].score;
 	if ((unsigned)s->smtp.status < SMTP_STATUS_COUNT &&
 	    not_graded_why[s->smtp.status] != NULL) {
@@ -787,7 +789,7 @@ grade_server(const struct server_result *s, struct grade *g)
 		return;
 	}
 
-	view_build(&v, s);
+	view_build(&v, s, auth);
 	memset(lost20, 0, sizeof(lost20));
 	for (c = 0; c < GRADE_COMPONENT_COUNT; c++) {
 		g->best[c] = g->worst[c] = 100;
@@ -876,7 +878,7 @@ grade_domain(const struct domain_result *d, struct domain_grade *g)
 	for (i = 0; i < d->n_hosts; i++) {
 		for (j = 0; j < d->hosts[i].n_servers; j++) {
 			const struct server_result *s = d->hosts[i].servers[j];
-			const struct grade *sg = &s->grade;
+			const struct grade *sg = &d->hosts[i].views[j].grade;
 
 			g->addresses++;
 			if (sg->letter == GRADE_NONE) {
@@ -927,7 +929,8 @@ grade_derive(struct domain_result *d)
 	for (i = 0; i < d->n_hosts; i++)
 		for (j = 0; j < d->hosts[i].n_servers; j++)
 			grade_server(d->hosts[i].servers[j],
-			    &d->hosts[i].servers[j]->grade);
+			    &d->hosts[i].views[j].auth,
+			    &d->hosts[i].views[j].grade);
 	grade_domain(d, &d->grade);
 }
 

@@ -185,10 +185,12 @@ struct server_result;
 struct domain_result;
 
 /*
- * grade_server - grade one address from its facts, findings and s->auth
- * (read only).  out is overwritten.
+ * grade_server - grade one address from its facts and findings and what
+ * DANE and MTA-STS say about it for the domain being graded (auth).  out
+ * is overwritten.
  */
-void grade_server(const struct server_result *s, struct grade *out);
+void grade_server(const struct server_result *s,
+    const struct auth_facts *auth, struct grade *out);
 
 /*
  * grade_domain - the domain's grade from its addresses' grades (grade_server
@@ -197,8 +199,9 @@ void grade_server(const struct server_result *s, struct grade *out);
 void grade_domain(const struct domain_result *d, struct domain_grade *out);
 
 /*
- * grade_derive - grade every address of d (from s->auth) and then d itself.
- * Call after findings_derive().
+ * grade_derive - grade every address of d into its host's views[] (from
+ * views[].auth) and then d itself.  Call after findings_derive(); every
+ * host with servers must have its views.
  */
 void grade_derive(struct domain_result *d);
 

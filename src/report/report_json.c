@@ -309,9 +309,9 @@ auth_json(const struct grade *g, const struct auth_facts *a)
 }
 
 static json_t *
-server_grade_json(const struct server_result *s)
+server_grade_json(const struct address_view *view)
 {
-	const struct grade *g = &s->grade;
+	const struct grade *g = &view->grade;
 	json_t *deductions = json_array(), *caps = json_array();
 	json_t *not_a_plus = json_array(), *enc;
 
@@ -333,7 +333,7 @@ server_grade_json(const struct server_result *s)
 	    "encryption", enc,
 	    "ssllabs_score", g->letter == GRADE_NONE ? json_null() :
 	    json_integer(g->ssllabs),
-	    "authentication", auth_json(g, &s->auth),
+	    "authentication", auth_json(g, &view->auth),
 	    "deductions", deductions,
 	    "caps", caps,
 	    "not_a_plus", not_a_plus);
@@ -345,6 +345,7 @@ domain_grade_json(const struct domain_result *d)
 	const struct domain_grade *dg = &d->grade;
 	const struct host_result *h = NULL;
 	const struct server_result *s = NULL;
+	const struct address_view *v = NULL;
 	json_t *caps = json_array();
 	char conf[512];
 
@@ -352,7 +353,8 @@ domain_grade_json(const struct domain_result *d)
 	if (dg->has_worst) {
 		h = &d->hosts[dg->worst_host];
 		s = h->servers[dg->worst_server];
-		grade_lists(&s->grade, NULL, caps, NULL);
+		v = &h->views[dg->worst_server];
+		grade_lists(&v->grade, NULL, caps, NULL);
 	}
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:s, s:s}",
@@ -362,11 +364,11 @@ domain_grade_json(const struct domain_result *d)
 	    "worst", s == NULL ? json_null() : json_pack("{s:s, s:s}",
 	    "host", h->name, "address", s->addr_text),
 	    "encryption", s == NULL ? json_null() :
-	    json_integer(s->grade.encryption),
+	    json_integer(v->grade.encryption),
 	    "ssllabs_score", s == NULL ? json_null() :
-	    json_integer(s->grade.ssllabs),
+	    json_integer(v->grade.ssllabs),
 	    "authentication", s == NULL ? json_null() :
-	    auth_json(&s->grade, &s->auth),
+	    auth_json(&v->grade, &v->auth),
 	    "caps", caps,
 	    "counts",
 	        "addresses", (json_int_t)dg->addresses,
@@ -428,8 +430,11 @@ clients_json(const struct probe_result *p)
 }
 
 static json_t *
-server_json(const struct server_result *s, int64_t now)
+server_json(const struct host_result *h, size_t i, int64_t now)
 {
+	const struct server_result *s = h->servers[i];
+	const struct address_view *view = &h->views[i];
+
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "address", s->addr_text,
 	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
@@ -438,7 +443,7 @@ server_json(const struct server_result *s, int64_t now)
 	    "tls", tls_json(&s->tls, now),
 	    "enumeration", probe_json(&s->probe),
 	    "findings", findings_json(&s->findings),
-	    "grade", server_grade_json(s),
+	    "grade", server_grade_json(view),
 	    "clients", clients_json(&s->probe));
 }
 
@@ -449,7 +454,7 @@ host_json(const struct host_result *h, int64_t now)
 	size_t i;
 
 	for (i = 0; i < h->n_servers; i++)
-		json_array_append_new(servers, server_json(h->servers[i], now));
+		json_array_append_new(servers, server_json(h, i, now));
 	return json_pack("{s:s, s:o, s:{s:o, s:o}, s:o, s:o}",
 	    "host", h->name,
 	    "preference", h->preference >= 0 ? json_integer(h->preference) :

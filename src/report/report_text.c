@@ -520,7 +520,7 @@ print_domain_grade(FILE *out, const struct domain_result *d)
 	}
 	h = &d->hosts[dg->worst_host];
 	s = h->servers[dg->worst_server];
-	g = &s->grade;
+	g = &h->views[dg->worst_server].grade;
 	fprintf(out, "Grade: %s  from %s [%s], the worst of %u graded address%s; "
 	    "encryption %d%%, ", grade_letter_name(dg->letter), h->name,
 	    s->addr_text, dg->graded, dg->graded == 1 ? "" : "es", g->encryption);
@@ -548,13 +548,15 @@ print_domain_grade(FILE *out, const struct domain_result *d)
 
 static void
 print_server(FILE *out, const struct domain_result *d,
-    const struct host_result *h, const struct server_result *s)
+    const struct host_result *h, size_t i)
 {
+	const struct server_result *s = h->servers[i];
+
 	fprintf(out, "\n%s\n%s [%s]:%u", RULE, h->name, s->addr_text, d->port);
 	if (h->preference >= 0)
 		fprintf(out, "  (MX %d)", h->preference);
 	fprintf(out, "\n%s\n", RULE);
-	print_grade(out, &s->grade);
+	print_grade(out, &h->views[i].grade);
 	fprintf(out, "  Status        %s\n", status_sentence(&s->smtp));
 	if (s->smtp.status != SMTP_STATUS_NOT_TESTED)
 		print_smtp(out, &s->smtp);
@@ -610,6 +612,6 @@ report_text(FILE *out, const struct domain_result *d)
 	}
 	for (i = 0; i < d->n_hosts; i++)
 		for (j = 0; j < d->hosts[i].n_servers; j++)
-			print_server(out, d, &d->hosts[i], d->hosts[i].servers[j]);
+			print_server(out, d, &d->hosts[i], j);
 	fprintf(out, "\n");
 }

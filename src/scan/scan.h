@@ -66,6 +66,7 @@ struct scan_ctx {
 	const struct check_config *check;
 	struct scan_config	 cfg;
 	const struct scan_exclude *exclude;	/* MX hosts, addresses; or NULL */
+	struct mtasts_fetcher	*fetcher;	/* MTA-STS policies; or NULL */
 	struct store		*store;
 	int64_t			 scan_id;
 	FILE			*jsonl;		/* or NULL */

@@ -700,7 +700,7 @@ add_findings(struct store *st, const struct findings *f, long server,
 /* add_server - one address as a server row; its index in servers[]. */
 static long
 add_server(struct store *st, int64_t scan_id, uint16_t port,
-    const struct server_result *s, int *oom)
+    const struct server_result *s, const struct address_view *view, int *oom)
 {
 	struct store_batch *b = &st->batch;
 	const struct tls_facts *t = &s->tls;
@@ -753,8 +753,8 @@ add_server(struct store *st, int64_t scan_id, uint16_t port,
 		r->dh_min_bits = p->dh_bits;
 	}
 	/* grade_letter_name() is static text: no copy needed. */
-	r->grade = grade_letter_name(s->grade.letter);
-	r->score = r->grade != NULL ? s->grade.encryption : -1;
+	r->grade = grade_letter_name(view->grade.letter);
+	r->score = r->grade != NULL ? view->grade.encryption : -1;
 	return (long)b->n_servers++;
 }
 
@@ -821,7 +821,7 @@ store_save_domain(struct store *st, int64_t scan_id,
 	/* The domain's grade is its worst address's (docs/grading.md). */
 	r->grade = grade_letter_name(d->grade.letter);
 	r->score = r->grade != NULL && d->grade.has_worst ?
-	    d->hosts[d->grade.worst_host].servers[d->grade.worst_server]->
+	    d->hosts[d->grade.worst_host].views[d->grade.worst_server].
 	    grade.encryption : -1;
 	r->grade_confidence = grade_confidence_name(d->grade.confidence);
 	r->first_link = b->n_links;
@@ -840,7 +840,8 @@ store_save_domain(struct store *st, int64_t scan_id,
 			struct store_row_link *l;
 			long si;
 
-			if ((si = add_server(st, scan_id, d->port, s, &oom)) == -1)
+			if ((si = add_server(st, scan_id, d->port, s,
+			    &h->views[j], &oom)) == -1)
 				goto oom;
 			if (grow((void **)&b->links, &st->cap_links, b->n_links,
 			    sizeof(*b->links)) == -1)

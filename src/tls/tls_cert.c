@@ -117,6 +117,7 @@ cert_facts_from_x509(X509 *cert, struct cert_facts *out)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 	EVP_PKEY *pkey;
+	int len;
 
 	memset(out, 0, sizeof(*out));
 	out->subject = name_text(X509_get_subject_name(cert));
@@ -135,6 +136,9 @@ cert_facts_from_x509(X509 *cert, struct cert_facts *out)
 	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1)
 		for (i = 0; i < mdlen && i < 32; i++)
 			snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
+	if ((len = i2d_X509(cert, &out->der)) <= 0)
+		goto nomem;
+	out->der_len = (size_t)len;
 	if (out->subject == NULL || out->issuer == NULL || out->sig_alg == NULL)
 		goto nomem;
 	return 0;
@@ -166,5 +170,6 @@ cert_facts_free(struct cert_facts *c)
 	strvec_clear(&c->dns_names);
 	free(c->key_type);
 	free(c->sig_alg);
+	OPENSSL_free(c->der);
 	memset(c, 0, sizeof(*c));
 }

@@ -30,6 +30,10 @@ struct cert_facts {
 	int		 self_signed;	/* issued by itself, signature verifies */
 	int		 is_ca;
 	char		 sha256[65];	/* hex fingerprint of the DER encoding */
+	/* The certificate as sent (DER): DANE matches TLSA records against
+	 * it after the connection is gone (src/dane). */
+	unsigned char	*der;
+	size_t		 der_len;
 };
 
 /* cert_facts_from_x509 - fill out from cert.  0, or -1 when out of memory. */

@@ -97,18 +97,14 @@ fake_server(struct domain_result *d, size_t hi, const char *addr,
 {
 	struct host_result *h = &d->hosts[hi];
 	struct server_result *s = xcalloc(1, sizeof(*s));
-	struct server_result **v;
 	struct smtp_facts *sf = &s->smtp;
 
 	if (netaddr_from_text(addr, &s->addr) == -1)
 		abort();
 	netaddr_to_text(&s->addr, s->addr_text, sizeof(s->addr_text));
 	s->reserved = netaddr_reserved(&s->addr);
-	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
-	if (v == NULL)
+	if (host_result_add_server(h, s) == -1)
 		abort();
-	h->servers = v;
-	h->servers[h->n_servers++] = s;
 	if (s->addr.family == AF_INET6) {
 		h->aaaa.outcome = DNS_OK;
 	}

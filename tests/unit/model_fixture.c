@@ -84,14 +84,11 @@ good_leaf(struct cert_facts *c, const char *name)
 struct server_result *
 model_server(struct host_result *h, const char *addr)
 {
-	struct server_result **v, *s = calloc(1, sizeof(*s));
+	struct server_result *s = calloc(1, sizeof(*s));
 	struct tls_facts *t;
 
 	assert_non_null(s);
-	v = realloc(h->servers, (h->n_servers + 1) * sizeof(*v));
-	assert_non_null(v);
-	h->servers = v;
-	h->servers[h->n_servers++] = s;
+	assert_int_equal(host_result_add_server(h, s), 0);
 
 	assert_int_equal(netaddr_from_text(addr, &s->addr), 0);
 	netaddr_to_text(&s->addr, s->addr_text, sizeof(s->addr_text));

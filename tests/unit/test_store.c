@@ -353,8 +353,8 @@ save_and_read_back(void **state)
 	char *want = rendered(d);
 	/* The grades the rubric gives (whatever they are): stored as given. */
 	const char *dgrade = grade_letter_name(d->grade.letter);
-	const char *sgrade = grade_letter_name(d->hosts[0].servers[0]->grade.letter);
-	int sscore = d->hosts[0].servers[0]->grade.encryption;
+	const char *sgrade = grade_letter_name(d->hosts[0].views[0].grade.letter);
+	int sscore = d->hosts[0].views[0].grade.encryption;
 	int64_t scan = begin_scan(st, "aa", "port=25", NULL, NULL);
 
 	assert_int_equal(store_begin(st), 0);

@@ -1,0 +1,41 @@
+/*
+ * auth.h - judge a finished check's addresses against DANE (RFC 7672) and
+ * MTA-STS (RFC 8461): what a sender that insists on authenticated TLS
+ * would do with each address of each MX host of this domain.
+ *
+ * check.c gathers the facts (TLSA RRsets per MX host, the domain's MTA-STS
+ * policy, one TLS session per address with the chain as sent); auth_judge()
+ * turns them into host_result.views[] (DANE match, MTA-STS verdict, the
+ * auth_facts the grade reads) and the domain's MTA-STS delivery verdict.
+ * It runs once, when every lookup and session is done, before
+ * findings_derive() and grade_derive().  No I/O.
+ */
+#ifndef MAILTLS_AUTH_H
+#define MAILTLS_AUTH_H
+
+#include "check/result.h"
+
+/*
+ * auth_session_conclusive - 1 when s's SMTP session says what a sender
+ * would get (TLS, or a definite lack of it); 0 for timeouts, 421s,
+ * unreachable and untested addresses, about which DANE and MTA-STS say
+ * nothing yet.
+ */
+int auth_session_conclusive(const struct server_result *s);
+
+/*
+ * auth_judge - fill every view of d from the hosts' DANE lookups (skipped
+ * for a host whose lookup never ran: dane.state PENDING) and d->mtasts
+ * (skipped unless checked).  0, or -1 when out of memory (the views judged
+ * so far stay; the others keep "not checked").
+ */
+int auth_judge(struct domain_result *d);
+
+/*
+ * auth_tls_required - 1 when something the domain published tells senders
+ * to insist on TLS: usable (or unusable) TLSA records at some MX host, or
+ * an MTA-STS policy in enforce mode.
+ */
+int auth_tls_required(const struct domain_result *d);
+
+#endif
