@@ -134,20 +134,18 @@ auth_judge(struct domain_result *d)
 			rc = -1;
 	if (d->mtasts.checked)
 		judge_mtasts(d);
-	d->tls_required = d->tls_required || auth_tls_required(d);
 	return rc;
 }
 
-int
-auth_tls_required(const struct domain_result *d)
+const char *
+auth_tls_required_by(const struct domain_result *d, const struct host_result *h)
 {
-	size_t i;
-
+	if (h->dane.state == DANE_HOST_TLSA)
+		return "DANE (TLSA records)";
 	if (d->mtasts.state == MTASTS_DOMAIN_POLICY &&
 	    d->mtasts.policy.mode == MTASTS_MODE_ENFORCE)
-		return 1;
-	for (i = 0; i < d->n_hosts; i++)
-		if (d->hosts[i].dane.state == DANE_HOST_TLSA)
-			return 1;
-	return 0;
+		return "MTA-STS (enforce)";
+	if (d->policy_listed)
+		return "the --policy-file list";
+	return NULL;
 }

@@ -32,10 +32,12 @@ int auth_session_conclusive(const struct server_result *s);
 int auth_judge(struct domain_result *d);
 
 /*
- * auth_tls_required - 1 when something the domain published tells senders
- * to insist on TLS: usable (or unusable) TLSA records at some MX host, or
- * an MTA-STS policy in enforce mode.
+ * auth_tls_required_by - what makes TLS mandatory for senders to MX host h
+ * of d, in words ("DANE (TLSA records)", "MTA-STS (enforce)", "the
+ * --policy-file list"), or NULL when nothing does.  A TLSA RRset, usable
+ * or not, makes TLS mandatory (RFC 7672 2.2).
  */
-int auth_tls_required(const struct domain_result *d);
+const char *auth_tls_required_by(const struct domain_result *d,
+    const struct host_result *h);
 
 #endif

@@ -18,12 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/auth.h"
 #include "check/result.h"
 #include "probe/cipher_suites.h"
 #include "util/sanitize.h"
 
 #define DAY (24 * 60 * 60)
 #define EXPIRY_WARN_DAYS 30
+#define EXPIRY_URGENT_DAYS 14
+#define MTASTS_MAX_AGE_LOW (24 * 60 * 60)	/* below: max_age too short */
 
 /* The one cipher policy every weak-suite finding points at. */
 #define FIX_WEAK_CIPHERS { \
@@ -38,6 +41,41 @@
 		[MTA_EXCHANGE] = "Disable-TlsCipherSuite -Name TLS_RSA_WITH_3DES_EDE_CBC_SHA " \
 		    "(and any RC4/DES suite); SChannel " \
 		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0", \
+}
+
+/* STARTTLS with a certificate, per MTA: every finding about missing TLS. */
+#define FIX_ENABLE_STARTTLS { \
+		[MTA_POSTFIX] = "smtpd_tls_security_level = may; smtpd_tls_chain_files = " \
+		    "/etc/postfix/mx-key.pem, /etc/postfix/mx-fullchain.pem", \
+		[MTA_EXIM] = "tls_advertise_hosts = *; tls_certificate = " \
+		    "/etc/exim4/mx-fullchain.pem; tls_privatekey = " \
+		    "/etc/exim4/mx-key.pem", \
+		[MTA_SENDMAIL] = "sendmail.mc: define(`confSERVER_CERT', " \
+		    "`/etc/mail/tls/mx.crt'), define(`confSERVER_KEY', " \
+		    "`/etc/mail/tls/mx.key'), define(`confCACERT', ...); " \
+		    "rebuild sendmail.cf", \
+		[MTA_OPENSMTPD] = "pki mx.example.org cert \"/etc/ssl/mx.crt\"; pki " \
+		    "mx.example.org key \"/etc/ssl/private/mx.key\"; listen on " \
+		    "egress tls pki mx.example.org", \
+		[MTA_EXCHANGE] = "Enable-ExchangeCertificate -Thumbprint <thumbprint> " \
+		    "-Services SMTP with a certificate naming the receive " \
+		    "connector's FQDN", \
+}
+
+/* Where each MTA takes its certificate chain: every certificate finding. */
+#define FIX_CERT_FILES { \
+		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf " \
+		    "first, then intermediates); postfix reload after renewal", \
+		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), " \
+		    "tls_privatekey = key.pem; read per connection, no reload " \
+		    "needed", \
+		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the " \
+		    "intermediates; restart sendmail after renewal", \
+		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; " \
+		    "rcctl restart smtpd after renewal", \
+		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then " \
+		    "Enable-ExchangeCertificate -Services SMTP; its names must " \
+		    "include the connector FQDN", \
 }
 
 static const struct finding_kind kinds[] = {
@@ -127,23 +165,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc3207",
 		"https://www.rfc-editor.org/rfc/rfc7435" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_security_level = may; smtpd_tls_chain_files = "
-		    "/etc/postfix/mx-key.pem, /etc/postfix/mx-fullchain.pem",
-		[MTA_EXIM] = "tls_advertise_hosts = *; tls_certificate = "
-		    "/etc/exim4/mx-fullchain.pem; tls_privatekey = "
-		    "/etc/exim4/mx-key.pem",
-		[MTA_SENDMAIL] = "sendmail.mc: define(`confSERVER_CERT', "
-		    "`/etc/mail/tls/mx.crt'), define(`confSERVER_KEY', "
-		    "`/etc/mail/tls/mx.key'), define(`confCACERT', ...); "
-		    "rebuild sendmail.cf",
-		[MTA_OPENSMTPD] = "pki mx.example.org cert \"/etc/ssl/mx.crt\"; pki "
-		    "mx.example.org key \"/etc/ssl/private/mx.key\"; listen on "
-		    "egress tls pki mx.example.org",
-		[MTA_EXCHANGE] = "Enable-ExchangeCertificate -Thumbprint <thumbprint> "
-		    "-Services SMTP with a certificate naming the receive "
-		    "connector's FQDN",
-	    } },
+	    .fix_mta = FIX_ENABLE_STARTTLS },
 	[F_STARTTLS_REFUSED] = { "starttls-refused", SEV_HIGH,
 	    "The server advertises STARTTLS but refuses it",
 	    "Usually a certificate or key the server cannot load (Postfix "
@@ -281,20 +303,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc5280",
 		"https://www.rfc-editor.org/rfc/rfc8461" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
-		    "first, then intermediates); postfix reload after renewal",
-		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
-		    "tls_privatekey = key.pem; read per connection, no reload "
-		    "needed",
-		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
-		    "intermediates; restart sendmail after renewal",
-		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
-		    "rcctl restart smtpd after renewal",
-		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
-		    "Enable-ExchangeCertificate -Services SMTP; its names must "
-		    "include the connector FQDN",
-	    } },
+	    .fix_mta = FIX_CERT_FILES },
 	[F_CERT_NOT_YET_VALID] = { "cert-not-yet-valid", SEV_MEDIUM,
 	    "The certificate is not valid yet",
 	    "Check the server clock and the certificate's notBefore date.",
@@ -305,20 +314,7 @@ static const struct finding_kind kinds[] = {
 	    "Renew it, and check that automatic renewal reloads the MTA.",
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8461" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
-		    "first, then intermediates); postfix reload after renewal",
-		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
-		    "tls_privatekey = key.pem; read per connection, no reload "
-		    "needed",
-		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
-		    "intermediates; restart sendmail after renewal",
-		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
-		    "rcctl restart smtpd after renewal",
-		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
-		    "Enable-ExchangeCertificate -Services SMTP; its names must "
-		    "include the connector FQDN",
-	    } },
+	    .fix_mta = FIX_CERT_FILES },
 	[F_CERT_NAME_MISMATCH] = { "cert-name-mismatch", SEV_MEDIUM,
 	    "The certificate does not name the MX host",
 	    "Add the MX host name to the certificate's subjectAltName. MTA-STS "
@@ -326,20 +322,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8461",
 		"https://www.rfc-editor.org/rfc/rfc6125" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
-		    "first, then intermediates); postfix reload after renewal",
-		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
-		    "tls_privatekey = key.pem; read per connection, no reload "
-		    "needed",
-		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
-		    "intermediates; restart sendmail after renewal",
-		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
-		    "rcctl restart smtpd after renewal",
-		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
-		    "Enable-ExchangeCertificate -Services SMTP; its names must "
-		    "include the connector FQDN",
-	    } },
+	    .fix_mta = FIX_CERT_FILES },
 	[F_CERT_SELF_SIGNED] = { "cert-self-signed", SEV_LOW,
 	    "The certificate is self-signed",
 	    "Fine for opportunistic TLS and DANE-EE(3); senders enforcing "
@@ -347,39 +330,13 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8461",
 		"https://www.rfc-editor.org/rfc/rfc7672" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
-		    "first, then intermediates); postfix reload after renewal",
-		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
-		    "tls_privatekey = key.pem; read per connection, no reload "
-		    "needed",
-		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
-		    "intermediates; restart sendmail after renewal",
-		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
-		    "rcctl restart smtpd after renewal",
-		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
-		    "Enable-ExchangeCertificate -Services SMTP; its names must "
-		    "include the connector FQDN",
-	    } },
+	    .fix_mta = FIX_CERT_FILES },
 	[F_CERT_UNTRUSTED] = { "cert-untrusted", SEV_MEDIUM,
 	    "The certificate chain does not verify against the trust store",
 	    "Serve the full chain (leaf and intermediates) from a public CA.",
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8461" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_chain_files = key.pem, fullchain.pem (leaf "
-		    "first, then intermediates); postfix reload after renewal",
-		[MTA_EXIM] = "tls_certificate = fullchain.pem (leaf + intermediates), "
-		    "tls_privatekey = key.pem; read per connection, no reload "
-		    "needed",
-		[MTA_SENDMAIL] = "confSERVER_CERT = the leaf, confCACERT = the "
-		    "intermediates; restart sendmail after renewal",
-		[MTA_OPENSMTPD] = "pki NAME cert \"fullchain.pem\"; pki NAME key \"key.pem\"; "
-		    "rcctl restart smtpd after renewal",
-		[MTA_EXCHANGE] = "Import-ExchangeCertificate, then "
-		    "Enable-ExchangeCertificate -Services SMTP; its names must "
-		    "include the connector FQDN",
-	    } },
+	    .fix_mta = FIX_CERT_FILES },
 	[F_CERT_WEAK_KEY] = { "cert-weak-key", SEV_HIGH,
 	    "The certificate key is weaker than 112-bit strength",
 	    "Use RSA 2048 or larger, or ECDSA P-256.",
@@ -631,6 +588,187 @@ static const struct finding_kind kinds[] = {
 	    "The server stopped answering some probes (rate limits, 421). "
 	    "Check again later for the full list.",
 	    .refs = { NULL } },
+	[F_CERT_EXPIRES_14_DAYS] = { "cert-expires-within-14-days", SEV_MEDIUM,
+	    "The certificate expires within 14 days",
+	    "Renew it now: automatic renewal usually runs 30 days ahead, so "
+	    "it has probably failed. MTA-STS and DANE-TA senders stop "
+	    "delivering once it expires.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461" },
+	    .fix_mta = FIX_CERT_FILES },
+	[F_ADDRESSES_DISAGREE] = { "addresses-disagree", SEV_MEDIUM,
+	    "The addresses of this MX host do not behave alike",
+	    "Senders pick any address (IPv4 or IPv6) of the host; each must "
+	    "offer the same STARTTLS, protocols and certificate. Usually one "
+	    "address reaches a different machine, or a load balancer member "
+	    "was not updated.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc5321" } },
+	[F_DANE_LOOKUP_FAILED] = { "dane-tlsa-lookup-failed", SEV_CRITICAL,
+	    "The TLSA lookup failed: DANE senders defer all mail to this host",
+	    "A signed zone must answer TLSA queries (with records or a signed "
+	    "denial). Fix the zone's signatures or the name servers that "
+	    "fail on TLSA queries (RFC 7672 2.2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-2.2",
+		"https://www.rfc-editor.org/rfc/rfc4035" } },
+	[F_DANE_NO_MATCH] = { "dane-tlsa-mismatch", SEV_CRITICAL,
+	    "No usable TLSA record matches the server's certificate: DANE "
+	    "senders defer mail",
+	    "Publish a TLSA record for the key the server presents (e.g. "
+	    "\"3 1 1\" with the SHA-256 of its SubjectPublicKeyInfo) before "
+	    "deploying a new key, and remove the old one only afterwards "
+	    "(RFC 7671 8.1).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-3",
+		"https://www.rfc-editor.org/rfc/rfc7671#section-8.1" },
+	    .fix_mta = FIX_CERT_FILES },
+	[F_DANE_NO_TLS] = { "dane-starttls-missing", SEV_CRITICAL,
+	    "The host has TLSA records but STARTTLS is missing or fails: DANE "
+	    "senders defer mail",
+	    "TLSA records make TLS mandatory for DANE senders (RFC 7672 2.2). "
+	    "Make STARTTLS work on every address, or withdraw the TLSA "
+	    "records first.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-2.2",
+		"https://www.rfc-editor.org/rfc/rfc3207" },
+	    .fix_mta = FIX_ENABLE_STARTTLS },
+	[F_DANE_UNUSABLE_RECORD] = { "dane-tlsa-unusable-record", SEV_LOW,
+	    "A TLSA record is unusable for SMTP",
+	    "PKIX-TA(0) and PKIX-EE(1) records are unusable for SMTP (RFC 7672 "
+	    "3.1.3); malformed records are ignored. Publish DANE-EE(3) 1 1 "
+	    "(or DANE-TA(2) 1 1) records instead.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-3.1.3",
+		"https://www.rfc-editor.org/rfc/rfc7218" } },
+	[F_DANE_NO_USABLE] = { "dane-no-usable-tlsa", SEV_MEDIUM,
+	    "TLSA records are published but none is usable: TLS is mandatory "
+	    "but not authenticated",
+	    "DANE senders insist on TLS but cannot check the certificate. "
+	    "Replace the records with DANE-EE(3) 1 1 records of the server's "
+	    "key.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-2.2" } },
+	[F_DANE_ROLLOVER] = { "dane-rollover-risk", SEV_LOW,
+	    "The TLSA records cover only the current key: the next key "
+	    "change breaks DANE",
+	    "Publish a record for the next key (or the issuer, as DANE-TA) "
+	    "ahead of the change, \"current + next\" (RFC 7671 8.1).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7671#section-8.1",
+		"https://www.rfc-editor.org/rfc/rfc7672#section-3.1" } },
+	[F_DANE_HOST_INSECURE] = { "dane-not-possible", SEV_INFO,
+	    "The MX host's address records are not DNSSEC-signed: DANE cannot "
+	    "apply to it",
+	    "DANE needs a signed MX and signed address records for the host "
+	    "(RFC 7672 2.2.2). Sign the host's zone to use DANE.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672#section-2.2.2" } },
+	[F_MTASTS_LOOKUP_FAILED] = { "mta-sts-lookup-failed", SEV_MEDIUM,
+	    "The _mta-sts TXT lookup failed",
+	    "Senders without a cached policy treat the domain as having no "
+	    "MTA-STS. Fix the name servers (or DNSSEC signatures) answering "
+	    "for _mta-sts.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-3.1" } },
+	[F_MTASTS_RECORD_INVALID] = { "mta-sts-record-invalid", SEV_MEDIUM,
+	    "The _mta-sts TXT record is invalid: senders ignore MTA-STS",
+	    "Publish exactly one record \"v=STSv1; id=<1-32 letters and "
+	    "digits>\" at _mta-sts.<domain> (RFC 8461 3.1).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-3.1" } },
+	[F_MTASTS_FETCH_FAILED] = { "mta-sts-policy-unavailable", SEV_HIGH,
+	    "The MTA-STS policy could not be fetched",
+	    "Serve https://mta-sts.<domain>/.well-known/mta-sts.txt with a "
+	    "valid certificate for mta-sts.<domain>, status 200, Content-Type "
+	    "text/plain, no redirect (RFC 8461 3.3). Senders with a cached "
+	    "policy keep applying it; new senders see none.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-3.3" } },
+	[F_MTASTS_POLICY_INVALID] = { "mta-sts-policy-invalid", SEV_HIGH,
+	    "The MTA-STS policy file is invalid: senders ignore it",
+	    "The file needs \"version: STSv1\", \"mode: enforce|testing|none\", "
+	    "\"max_age: <seconds>\" and one \"mx:\" line per MX pattern, each "
+	    "line \"key: value\" (RFC 8461 3.2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-3.2" } },
+	[F_MTASTS_TESTING] = { "mta-sts-testing", SEV_LOW,
+	    "MTA-STS is in testing mode: failures are reported, not prevented",
+	    "Once the TLS-RPT reports show no failures, switch to \"mode: "
+	    "enforce\" and change the id of the _mta-sts record.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-5" } },
+	[F_MTASTS_MODE_NONE] = { "mta-sts-mode-none", SEV_INFO,
+	    "The MTA-STS policy has mode none (MTA-STS switched off)",
+	    "Mode none withdraws a policy (RFC 8461 8.3). Use testing or "
+	    "enforce to protect mail.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-8.3" } },
+	[F_MTASTS_MAX_AGE_SHORT] = { "mta-sts-max-age-short", SEV_LOW,
+	    "The MTA-STS max_age is shorter than a day",
+	    "A short max_age lets an attacker who blocks the policy fetch "
+	    "wait for it to expire. Use weeks (RFC 8461 3.2 suggests "
+	    "weeks or more, e.g. 604800 to 31557600).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-3.2" } },
+	[F_MTASTS_MX_NOT_LISTED] = { "mta-sts-mx-not-listed", SEV_HIGH,
+	    "The MX host is not covered by any mx pattern of the MTA-STS "
+	    "policy",
+	    "Add an \"mx:\" line for the host (or a \"*.\" pattern covering "
+	    "it); enforce-mode senders do not deliver to unlisted hosts "
+	    "(RFC 8461 4.1).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-4.1" } },
+	[F_MTASTS_MX_FAILS] = { "mta-sts-mx-fails", SEV_HIGH,
+	    "The MX address fails MTA-STS: no STARTTLS, or no valid "
+	    "certificate for the MX name",
+	    "MTA-STS senders require STARTTLS and a certificate that chains "
+	    "to a public CA and names the MX host (RFC 8461 4.2).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-4.2" },
+	    .fix_mta = FIX_CERT_FILES },
+	[F_MTASTS_BLOCKS_MAIL] = { "mta-sts-blocks-mail", SEV_CRITICAL,
+	    "MTA-STS enforce: no MX address passes the policy, so "
+	    "enforce-mode senders defer all mail",
+	    "Fix the certificates or the policy's mx lines now, or switch the "
+	    "policy to \"mode: testing\" (and change the record's id) until "
+	    "they pass.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-5" } },
+	[F_TLSRPT_INVALID] = { "tls-rpt-invalid", SEV_LOW,
+	    "The TLS-RPT record is invalid: senders send no reports",
+	    "Publish one record \"v=TLSRPTv1; rua=mailto:tlsrpt@<domain>\" "
+	    "(or an https: URI) at _smtp._tls.<domain> (RFC 8460 3).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8460#section-3" } },
+	[F_TLSRPT_MISSING] = { "tls-rpt-missing", SEV_LOW,
+	    "DANE or MTA-STS is deployed without TLS-RPT: failures go unseen",
+	    "Publish \"v=TLSRPTv1; rua=mailto:tlsrpt@<domain>\" at "
+	    "_smtp._tls.<domain> to receive daily reports of senders' TLS "
+	    "failures (RFC 8460).",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8460" } },
+	[F_NO_AUTHENTICATION] = { "no-authenticated-tls", SEV_LOW,
+	    "Neither DANE nor MTA-STS: an active attacker can strip STARTTLS "
+	    "or intercept mail unnoticed",
+	    "Publish DANE TLSA records (needs DNSSEC) or an MTA-STS policy in "
+	    "enforce mode, so that senders insist on authenticated TLS.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc7672",
+		"https://www.rfc-editor.org/rfc/rfc8461" } },
+	[F_TLS_REQUIRED_BUT_MISSING] = { "starttls-required-but-missing",
+	    SEV_CRITICAL,
+	    "The domain requires TLS, but STARTTLS was missing or failed "
+	    "here: possible STARTTLS stripping on the path, or a "
+	    "misconfigured server",
+	    "Check from another network: if STARTTLS works there, something "
+	    "on this path removes it (a middlebox or an attacker); if not, "
+	    "the server is misconfigured and senders that honour the policy "
+	    "defer mail.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc3207#section-6",
+		"https://www.rfc-editor.org/rfc/rfc8461#section-1" },
+	    .fix_mta = FIX_ENABLE_STARTTLS },
 };
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == F_COUNT,
     "one entry per finding_id");
@@ -853,6 +991,9 @@ derive_tls(struct server_result *s, const char *host, int64_t now)
 	if (leaf->not_after < now)
 		findings_add(&s->findings, F_CERT_EXPIRED, "expired %lld days ago",
 		    (long long)((now - leaf->not_after) / DAY));
+	else if (leaf->not_after - now < EXPIRY_URGENT_DAYS * DAY)
+		findings_add(&s->findings, F_CERT_EXPIRES_14_DAYS,
+		    "expires in %lld days", (long long)((leaf->not_after - now) / DAY));
 	else if (leaf->not_after - now < EXPIRY_WARN_DAYS * DAY)
 		findings_add(&s->findings, F_CERT_EXPIRES_SOON,
 		    "expires in %lld days", (long long)((leaf->not_after - now) / DAY));
@@ -988,6 +1129,246 @@ derive_probe(struct server_result *s)
 		    p->error ? p->error : "");
 }
 
+/* --- authentication: DANE, MTA-STS, TLS-RPT (per domain) --------------- */
+
+static void
+derive_dane(struct host_result *h)
+{
+	const struct dane_host_result *dh = &h->dane;
+	char buf[256];
+	size_t i;
+
+	switch (dh->state) {
+	case DANE_HOST_LOOKUP_FAILED:
+		findings_add(&h->findings, F_DANE_LOOKUP_FAILED, "%s: %s",
+		    dh->n_queries > 0 ? dh->queries[dh->n_queries - 1].qname :
+		    h->name, dane_why_text(dh->why));
+		return;
+	case DANE_HOST_NOT_APPLICABLE:
+		if (dh->why == DANE_WHY_ADDR_INSECURE)
+			findings_add(&h->findings, F_DANE_HOST_INSECURE,
+			    "%s: %s", h->name, dane_why_text(dh->why));
+		return;
+	case DANE_HOST_TLSA:
+		break;
+	default:
+		return;
+	}
+	for (i = 0; i < dh->n_records; i++)
+		if (!dane_tlsa_usable(&dh->records[i]))
+			findings_add(&h->findings, F_DANE_UNUSABLE_RECORD,
+			    "%s: %s", dane_tlsa_text(&dh->records[i], buf,
+			    sizeof(buf)), tlsa_status_text(dh->records[i].status));
+	if (dh->n_usable == 0)
+		findings_add(&h->findings, F_DANE_NO_USABLE, "%zu record(s) at "
+		    "_25._tcp.%s, none usable", dh->n_records,
+		    dh->tlsa_base ? dh->tlsa_base : h->name);
+	for (i = 0; i < h->n_servers; i++) {
+		const struct dane_addr_result *a = &h->views[i].dane;
+
+		if (a->state == DANE_ADDR_NO_MATCH)
+			findings_add(&h->findings, F_DANE_NO_MATCH, "%s: %s",
+			    h->servers[i]->addr_text, a->verify_error ?
+			    a->verify_error : "no record matched");
+		else if (a->state == DANE_ADDR_NO_TLS)
+			findings_add(&h->findings, F_DANE_NO_TLS, "%s: %s",
+			    h->servers[i]->addr_text,
+			    smtp_status_name(h->servers[i]->smtp.status));
+	}
+	if (dh->addresses_valid > 0 && (dh->rollover & (DANE_ROLL_NO_NEXT |
+	    DANE_ROLL_EE_CERT_ONLY | DANE_ROLL_EXPIRES_SOON)) != 0)
+		findings_add(&h->findings, F_DANE_ROLLOVER, "%s",
+		    dane_rollover_text(dh->rollover, buf, sizeof(buf)));
+}
+
+/* derive_mtasts_host - each address of h under a valid policy. */
+static void
+derive_mtasts_host(const struct mtasts_result *m, struct host_result *h)
+{
+	const char *mode = mtasts_mode_name(m->policy.mode);
+	size_t i;
+	int unlisted = 0;
+
+	for (i = 0; i < h->n_servers; i++) {
+		enum mtasts_mx_verdict v = h->views[i].mtasts;
+
+		if (v == MTASTS_MX_NOT_LISTED && !unlisted++)
+			findings_add(&h->findings, F_MTASTS_MX_NOT_LISTED,
+			    "%s, mode %s", h->name, mode);
+		else if (v == MTASTS_MX_NO_TLS || v == MTASTS_MX_UNTRUSTED ||
+		    v == MTASTS_MX_NAME_MISMATCH)
+			findings_add(&h->findings, F_MTASTS_MX_FAILS,
+			    "%s: %s (mode %s)", h->servers[i]->addr_text,
+			    mtasts_mx_verdict_text(v), mode);
+	}
+}
+
+static void
+derive_mtasts(struct domain_result *d)
+{
+	const struct mtasts_result *m = &d->mtasts;
+	int e;
+	size_t i;
+
+	if (!m->checked)
+		return;
+	if (m->state == MTASTS_DOMAIN_NOT_CHECKED)
+		findings_add(&d->findings, F_MTASTS_LOOKUP_FAILED, "%s",
+		    m->txt.dnssec == DNSSEC_BOGUS ? "DNSSEC bogus" :
+		    dns_outcome_name(m->txt.outcome));
+	if (m->record.n_sts > 0 && m->record.error != MTASTS_TXT_OK)
+		findings_add(&d->findings, F_MTASTS_RECORD_INVALID, "%s",
+		    mtasts_txt_error_text(m->record.error));
+	if (m->state == MTASTS_DOMAIN_FETCH_FAILED)
+		findings_add(&d->findings, F_MTASTS_FETCH_FAILED, "%s: %s",
+		    mtasts_fetch_error_name(m->fetch_error),
+		    m->fetch_error_text ? m->fetch_error_text : "");
+	if (m->state == MTASTS_DOMAIN_INVALID_POLICY) {
+		/* Every error as its own finding; the first has its line. */
+		for (e = 1; e < MTASTS_POLICY_ERROR_COUNT; e++) {
+			if (!(m->policy.errors & (1u << e)))
+				continue;
+			if ((enum mtasts_policy_error)e == m->policy.first_error &&
+			    m->policy.first_error_line > 0)
+				findings_add(&d->findings, F_MTASTS_POLICY_INVALID,
+				    "line %u: %s", m->policy.first_error_line,
+				    mtasts_policy_error_text(
+				    (enum mtasts_policy_error)e));
+			else
+				findings_add(&d->findings, F_MTASTS_POLICY_INVALID,
+				    "%s", mtasts_policy_error_text(
+				    (enum mtasts_policy_error)e));
+		}
+	}
+	if (m->state != MTASTS_DOMAIN_POLICY)
+		return;
+	if (m->policy.mode == MTASTS_MODE_TESTING)
+		findings_add(&d->findings, F_MTASTS_TESTING, NULL);
+	else if (m->policy.mode == MTASTS_MODE_NONE)
+		findings_add(&d->findings, F_MTASTS_MODE_NONE, NULL);
+	if (m->policy.mode != MTASTS_MODE_NONE &&
+	    m->policy.max_age < MTASTS_MAX_AGE_LOW)
+		findings_add(&d->findings, F_MTASTS_MAX_AGE_SHORT, "max_age %u "
+		    "seconds", (unsigned)m->policy.max_age);
+	if (m->policy.mode == MTASTS_MODE_NONE)
+		return;
+	for (i = 0; i < d->n_hosts; i++)
+		derive_mtasts_host(m, &d->hosts[i]);
+	if (m->policy.mode == MTASTS_MODE_ENFORCE &&
+	    m->delivery == MTASTS_DELIVERY_NONE)
+		findings_add(&d->findings, F_MTASTS_BLOCKS_MAIL, "%zu MX host(s), "
+		    "no address passes", d->n_hosts);
+}
+
+/* auth_checked - the DANE and MTA-STS lookups were all made. */
+static int
+auth_checked(const struct domain_result *d)
+{
+	size_t i;
+
+	if (!d->mtasts.checked)
+		return 0;
+	for (i = 0; i < d->n_hosts; i++)
+		if (d->hosts[i].dane.state == DANE_HOST_PENDING)
+			return 0;
+	return 1;
+}
+
+static void
+derive_auth(struct domain_result *d)
+{
+	const struct mtasts_result *m = &d->mtasts;
+	const struct tlsrpt_result *r = &d->tlsrpt;
+	int dane = 0, sts;
+	size_t i, j;
+
+	for (i = 0; i < d->n_hosts; i++) {
+		derive_dane(&d->hosts[i]);
+		dane |= d->hosts[i].dane.state == DANE_HOST_TLSA;
+	}
+	derive_mtasts(d);
+	sts = m->state == MTASTS_DOMAIN_POLICY &&
+	    (m->policy.mode == MTASTS_MODE_ENFORCE ||
+	    m->policy.mode == MTASTS_MODE_TESTING);
+	if (r->checked && r->record.n_tlsrpt > 0 &&
+	    r->record.error != TLSRPT_OK)
+		findings_add(&d->findings, F_TLSRPT_INVALID, "%s",
+		    tlsrpt_error_text(r->record.error));
+	else if (r->checked && r->record.n_tlsrpt == 0 && (dane || sts) &&
+	    (r->txt.outcome == DNS_NODATA || r->txt.outcome == DNS_NXDOMAIN ||
+	    r->txt.outcome == DNS_OK))
+		findings_add(&d->findings, F_TLSRPT_MISSING, "%s",
+		    dane && sts ? "DANE and MTA-STS" : dane ? "DANE" : "MTA-STS");
+	if (auth_checked(d) && d->n_hosts > 0 && !d->null_mx && !dane &&
+	    !(sts && m->policy.mode == MTASTS_MODE_ENFORCE))
+		findings_add(&d->findings, F_NO_AUTHENTICATION, "%s",
+		    sts ? "MTA-STS in testing mode only" : "no TLSA records, "
+		    "no MTA-STS policy");
+
+	/* What was published demands TLS; what we saw has none. */
+	for (i = 0; i < d->n_hosts; i++) {
+		struct host_result *h = &d->hosts[i];
+		const char *by = auth_tls_required_by(d, h);
+
+		for (j = 0; by != NULL && j < h->n_servers; j++) {
+			const struct server_result *s = h->servers[j];
+
+			if (auth_session_conclusive(s) &&
+			    s->smtp.status != SMTP_STATUS_TLS_OK)
+				findings_add(&h->findings,
+				    F_TLS_REQUIRED_BUT_MISSING, "%s: %s; "
+				    "required by %s", s->addr_text,
+				    smtp_status_name(s->smtp.status), by);
+		}
+	}
+}
+
+/* The facts two addresses of one host should share, as one line. */
+static void
+address_signature(const struct server_result *s, char *buf, size_t len)
+{
+	const struct tls_facts *t = &s->tls;
+	char protos[PROBE_VERSION_COUNT + 1];
+	size_t v;
+
+	for (v = 0; v < PROBE_VERSION_COUNT; v++)
+		protos[v] = !s->probe.done ? '?' :
+		    s->probe.versions[v].supported == PROBE_YES ? 'y' : 'n';
+	protos[PROBE_VERSION_COUNT] = '\0';
+	snprintf(buf, len, "%s, %s, certificate %.16s, protocols %s",
+	    smtp_status_name(s->smtp.status),
+	    t->handshake_ok && t->version ? t->version : "no TLS",
+	    t->handshake_ok && t->chain_len > 0 ? t->chain[0].sha256 : "none",
+	    protos);
+}
+
+/* derive_consistency - addresses of one host that differ (IPv4 vs IPv6). */
+static void
+derive_consistency(struct host_result *h)
+{
+	char first[160], other[160];
+	size_t i, ref = h->n_servers;
+
+	for (i = 0; i < h->n_servers; i++) {
+		if (!auth_session_conclusive(h->servers[i]))
+			continue;
+		if (ref == h->n_servers) {
+			ref = i;
+			address_signature(h->servers[i], first, sizeof(first));
+			continue;
+		}
+		address_signature(h->servers[i], other, sizeof(other));
+		/* An enumeration on one side only is no disagreement. */
+		if (strcmp(first, other) != 0 &&
+		    (!h->servers[ref]->probe.done) == (!h->servers[i]->probe.done)) {
+			findings_add(&h->findings, F_ADDRESSES_DISAGREE,
+			    "%s: %s; %s: %s", h->servers[ref]->addr_text, first,
+			    h->servers[i]->addr_text, other);
+			return;
+		}
+	}
+}
+
 /* Most severe first; equal severities keep the order they were found in. */
 static void
 sort_by_severity(struct findings *f)
@@ -1010,11 +1391,9 @@ findings_derive(struct domain_result *d, int64_t now)
 	size_t i, j;
 
 	derive_dns(d);
-	sort_by_severity(&d->findings);
 	for (i = 0; i < d->n_hosts; i++) {
 		struct host_result *h = &d->hosts[i];
 
-		sort_by_severity(&h->findings);
 		for (j = 0; j < h->n_servers; j++) {
 			struct server_result *s = h->servers[j];
 
@@ -1029,5 +1408,10 @@ findings_derive(struct domain_result *d, int64_t now)
 			derive_probe(s);
 			sort_by_severity(&s->findings);
 		}
+		derive_consistency(h);
 	}
+	derive_auth(d);
+	sort_by_severity(&d->findings);
+	for (i = 0; i < d->n_hosts; i++)
+		sort_by_severity(&d->hosts[i].findings);
 }

@@ -135,8 +135,8 @@ struct domain_result {
 	size_t			 mx_ignored;	/* beyond the host limit */
 	struct mtasts_result	 mtasts;
 	struct tlsrpt_result	 tlsrpt;
-	int			 tls_required;	/* DANE, MTA-STS enforce or the
-						   --policy-file list demand TLS */
+	int			 policy_listed;	/* a --policy-file list requires
+						   TLS for the domain */
 	struct findings		 findings;
 	struct domain_grade	 grade;		/* grade_derive(); owns no memory */
 };

@@ -529,8 +529,10 @@ test_cert_expiry_boundaries(void **state)
 		enum finding_id	 want;		/* F_COUNT: none */
 	} cases[] = {
 		{ NOW - 1, F_CERT_EXPIRED },
-		{ NOW, F_CERT_EXPIRES_SOON },	/* notAfter is inclusive */
-		{ NOW + 1, F_CERT_EXPIRES_SOON },
+		{ NOW, F_CERT_EXPIRES_14_DAYS },	/* notAfter is inclusive */
+		{ NOW + 1, F_CERT_EXPIRES_14_DAYS },
+		{ NOW + 14 * DAY - 1, F_CERT_EXPIRES_14_DAYS },
+		{ NOW + 14 * DAY, F_CERT_EXPIRES_SOON },
 		{ NOW + 29 * DAY, F_CERT_EXPIRES_SOON },
 		{ NOW + 30 * DAY - 1, F_CERT_EXPIRES_SOON },
 		{ NOW + 30 * DAY, F_COUNT },
