@@ -40,4 +40,35 @@ int auth_judge(struct domain_result *d);
 const char *auth_tls_required_by(const struct domain_result *d,
     const struct host_result *h);
 
+/* --- verdicts for people: "senders that support X will (not) deliver" --- */
+
+enum auth_delivery {
+	AUTH_DELIVERY_NOT_APPLICABLE,	/* the mechanism is not in use */
+	AUTH_DELIVERY_AUTHENTICATED,	/* every MX address passes */
+	AUTH_DELIVERY_PARTIAL,		/* some addresses fail: senders skip
+					   them and deliver to the others */
+	AUTH_DELIVERY_UNAUTHENTICATED,	/* delivered, not authenticated
+					   (MTA-STS testing, unusable TLSA) */
+	AUTH_DELIVERY_DEFERRED,		/* senders defer all mail */
+	AUTH_DELIVERY_UNKNOWN,		/* not checked, or inconclusive */
+	AUTH_DELIVERY_COUNT
+};
+
+#define AUTH_VERDICT_TEXT_MAX 512
+
+struct auth_verdict {
+	enum auth_delivery	 delivery;
+	char			 text[AUTH_VERDICT_TEXT_MAX];	/* one sentence */
+};
+
+/* auth_dane_verdict - what DANE senders (RFC 7672) do with d's mail. */
+void auth_dane_verdict(const struct domain_result *d, struct auth_verdict *out);
+
+/* auth_mtasts_verdict - what MTA-STS senders (RFC 8461) do with d's mail. */
+void auth_mtasts_verdict(const struct domain_result *d,
+    struct auth_verdict *out);
+
+/* "not-applicable", "authenticated", "partial", ... */
+const char *auth_delivery_name(enum auth_delivery a);
+
 #endif

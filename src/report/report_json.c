@@ -5,6 +5,7 @@
  * key being present in every record of one schema version.
  */
 #include "report/report.h"
+#include "report/report_auth.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -435,7 +436,7 @@ server_json(const struct host_result *h, size_t i, int64_t now)
 	const struct server_result *s = h->servers[i];
 	const struct address_view *view = &h->views[i];
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "address", s->addr_text,
 	    "family", s->addr.family == AF_INET ? "ipv4" : "ipv6",
 	    "reserved", str_or_null(s->reserved),
@@ -443,6 +444,7 @@ server_json(const struct host_result *h, size_t i, int64_t now)
 	    "tls", tls_json(&s->tls, now),
 	    "enumeration", probe_json(&s->probe),
 	    "findings", findings_json(&s->findings),
+	    "authentication", report_auth_address_json(h, i),
 	    "grade", server_grade_json(view),
 	    "clients", clients_json(&s->probe));
 }
@@ -455,11 +457,12 @@ host_json(const struct host_result *h, int64_t now)
 
 	for (i = 0; i < h->n_servers; i++)
 		json_array_append_new(servers, server_json(h, i, now));
-	return json_pack("{s:s, s:o, s:{s:o, s:o}, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o}",
 	    "host", h->name,
 	    "preference", h->preference >= 0 ? json_integer(h->preference) :
 	    json_null(),
 	    "dns", "a", dns_json(&h->a), "aaaa", dns_json(&h->aaaa),
+	    "dane", report_dane_host_json(h),
 	    "addresses", servers,
 	    "findings", findings_json(&h->findings));
 }
@@ -476,7 +479,8 @@ report_json(const struct domain_result *d)
 	for (i = 0; i < d->n_hosts; i++)
 		json_array_append_new(hosts, host_json(&d->hosts[i], d->started));
 	return json_pack("{s:i, s:s, s:o, s:I, s:i, s:o, s:b, s:b, "
-	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o, s:o}",
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o, s:o, "
+	    "s:o}",
 	    "schema", REPORT_JSON_SCHEMA,
 	    "domain", d->name,
 	    "checked_at", time_json(d->started),
@@ -498,5 +502,6 @@ report_json(const struct domain_result *d)
 	        json_string(severity_name((enum severity)worst)),
 	    "findings", findings_json(&d->findings),
 	    "grade", domain_grade_json(d),
+	    "authentication", report_auth_json(d),
 	    "mx", hosts);
 }

@@ -9,6 +9,7 @@
  * address's findings with their fixes.
  */
 #include "report/report.h"
+#include "report/report_auth.h"
 
 #include "grade/clients.h"
 #include "probe/cipher_suites.h"
@@ -563,6 +564,7 @@ print_server(FILE *out, const struct domain_result *d,
 	else if (s->smtp.error)
 		fprintf(out, "    %s\n", s->smtp.error);
 	print_tls(out, &s->tls, d->started);
+	report_auth_text_address(out, h, i);
 	print_probe(out, &s->probe);
 	print_clients(out, &s->probe);
 	if (s->findings.n > 0) {
@@ -598,6 +600,7 @@ report_text(FILE *out, const struct domain_result *d)
 	print_domain_grade(out, d);
 
 	print_dns(out, d);
+	report_auth_text(out, d);
 	if (d->findings.n > 0) {
 		fprintf(out, "\nDomain findings\n");
 		print_findings(out, &d->findings, "  ");
