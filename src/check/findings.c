@@ -1284,7 +1284,8 @@ derive_auth(struct domain_result *d)
 
 	for (i = 0; i < d->n_hosts; i++) {
 		derive_dane(&d->hosts[i]);
-		dane |= d->hosts[i].dane.state == DANE_HOST_TLSA;
+		dane |= d->hosts[i].dane.state == DANE_HOST_TLSA ||
+		    d->hosts[i].dane.state == DANE_HOST_LOOKUP_FAILED;
 	}
 	derive_mtasts(d);
 	sts = m->state == MTASTS_DOMAIN_POLICY &&

@@ -56,12 +56,19 @@ cert_sha256() { openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1; 
 # dns_tlsa PKI: the TLSA records that depend on this lab's keys (LAB.md,
 # "DANE"), in zone-file format, for the parent zone.
 dns_tlsa() {
-    local pki=$1 mx1 mx2
+    local pki=$1 mx1 mx2 ca
     mx1=$(spki_sha256 "$pki/mx1.pem") && mx2=$(spki_sha256 "$pki/mx2.pem") \
         && [ ${#mx1} = 64 ] && [ ${#mx2} = 64 ] || die "cannot hash $pki/mx1.pem, mx2.pem"
     echo "_25._tcp.mx1.$LAB_ZONE. TLSA 3 1 1 $mx1"
     echo "_25._tcp.dane-unusable-mx.$LAB_ZONE. TLSA 1 1 1 $mx2"
     echo "_25._tcp.dane-unusable-mx.$LAB_ZONE. TLSA 1 0 1 $(cert_sha256 "$pki/mx2.pem")"
+    # DANE-TA(2) of the lab CA: valid for dane-ta-mx (its certificate
+    # names it), a name mismatch for dane-ta-wrongname-mx (same server).
+    ca=$(spki_sha256 "$pki/ca.pem") && [ ${#ca} = 64 ] || die "cannot hash $pki/ca.pem"
+    echo "_25._tcp.dane-ta-mx.$LAB_ZONE. TLSA 2 1 1 $ca"
+    echo "_25._tcp.dane-ta-wrongname-mx.$LAB_ZONE. TLSA 2 1 1 $ca"
+    # TLSA for a host without STARTTLS (plain-mx's listener).
+    echo "_25._tcp.dane-plain-mx.$LAB_ZONE. TLSA 3 1 1 $mx2"
 }
 
 # dns_build DIR: zone files, signatures, trust anchor and nsd.conf.

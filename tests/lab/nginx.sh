@@ -21,6 +21,8 @@ LAB_STS_SITES=(
   "sts-wrong-type  mta-sts-wrong-type html"
   "sts-huge        mta-sts-huge       huge"
   "sts-wrongcert   mta-sts-enforce    enforce"
+  "sts-notlisted   mta-sts-notlisted  enforce"
+  "sts-strong      mta-sts-strong     strong"
 )
 
 nginx_conf() { echo "$1/nginx/nginx.conf"; }
@@ -33,6 +35,7 @@ nginx_policy() {
     local kind=$1 out=$2 i
     case $kind in
         enforce)  printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.mailtls.test\r\nmax_age: 86400\r\n' ;;
+        strong)   printf 'version: STSv1\nmode: enforce\nmx: strong-mx.mailtls.test\nmax_age: 604800\n' ;;
         testing)  printf 'version: STSv1\nmode: testing\nmx: *.mailtls.test\nmx: mx2.mailtls.test\nmax_age: 604800\n' ;;
         # Three errors: mode (line 2), a line without ':' (3), max_age (4).
         bad)      printf 'version: STSv1\nmode: enforcing\nmx mx1.mailtls.test\nmax_age: 99999999999\n' ;;

@@ -69,6 +69,10 @@ LAB_LATE_LEAVES=(
   "mta-sts-redirect    mta-sts.sts-redirect"
   "mta-sts-wrong-type  mta-sts.sts-wrong-type"
   "mta-sts-huge        mta-sts.sts-huge"
+  "mta-sts-notlisted   mta-sts.sts-notlisted"
+  "mta-sts-strong      mta-sts.sts-strong"
+  # DANE-TA: sent with the CA (postfix.sh profile "chain")
+  "dane-ta  dane-ta-mx"
 )
 
 # pki_late_leaves PKI: issue the missing LAB_LATE_LEAVES (each made under a

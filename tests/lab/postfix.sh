@@ -23,6 +23,7 @@ LAB_LISTENERS=(
   "127.0.1.10    legacy-mx      legacy       legacy"
   "127.0.1.11    strong-mx      strong       strong"
   "127.0.1.13    ratelimit-mx   mx2          ratelimit"
+  "127.0.1.14    dane-ta-mx     dane-ta      chain"
 )
 
 pf_conf()  { echo "$1/postfix"; }
@@ -34,6 +35,8 @@ pf_spool() { echo "$1/spool/postfix"; }
 #   weakdh  TLS 1.2 only, DHE-RSA suites only, 1024-bit DH group
 #   legacy  TLS 1.0-1.2, Postfix's "medium" ciphers (CBC suites, static RSA)
 #   strong  TLS 1.2+, ECDHE with AES-GCM or ChaCha20 only, server's order
+#   chain   modern, and the lab CA sent after the leaf (DANE-TA(2) needs
+#           the trust anchor in the chain: RFC 7672 3.2.1)
 #   ratelimit  modern, but at most 20 connections per client and
 #           anvil_rate_time_unit (main.cf: 3s); then "421 Error: too many
 #           connections" (127.0.0.1 is not exempt here, unlike $mynetworks'
@@ -47,10 +50,14 @@ pf_profile_opts() {
         return
     fi
     echo "smtpd_tls_security_level=may"
-    echo "smtpd_tls_cert_file=$dir/pki/$cert.pem"
+    if [ "$profile" = chain ]; then
+        echo "smtpd_tls_cert_file=$dir/pki/$cert.chain.pem"
+    else
+        echo "smtpd_tls_cert_file=$dir/pki/$cert.pem"
+    fi
     echo "smtpd_tls_key_file=$dir/pki/$cert.key"
     case $profile in
-        modern) echo "smtpd_tls_protocols=>=TLSv1.2" ;;
+        modern|chain) echo "smtpd_tls_protocols=>=TLSv1.2" ;;
         ratelimit) echo "smtpd_tls_protocols=>=TLSv1.2"
                 echo "smtpd_client_connection_rate_limit=20"
                 echo "smtpd_client_event_limit_exceptions=" ;;
@@ -91,6 +98,8 @@ postfix_build() {
     cp "$LAB_HOME/templates/master.cf" "$conf/master.cf.new"
     for row in "${LAB_LISTENERS[@]}"; do
         read -r addr host cert profile <<<"$row"
+        [ "$profile" = chain ] && cat "$dir/pki/$cert.pem" "$dir/pki/ca.pem" \
+            > "$dir/pki/$cert.chain.pem"
         pf_listener "$dir" "$addr" "$host" "$cert" "$profile" >> "$conf/master.cf.new"
     done
     cp "$LAB_HOME/templates/openssl-seclevel0.cnf" "$conf/openssl-seclevel0.cnf.new"
