@@ -53,10 +53,14 @@ good)
     jqe "$all_addrs | all(.grade.letter == \"A\" and .grade.basis == \"enumeration\")" \
         "every address of good must be A from the enumeration"
     jqe "$all_addrs | all(.grade.encryption.score == 100 and .grade.caps == [] and .grade.deductions == [])"
-    jqe "$all_addrs | all(.grade.authentication.level == \"not-assessed\" and .grade.authentication.score == null)" \
-        "DANE and MTA-STS are not checked yet: authentication must say so"
+    # mx1 has a TLSA 3 1 1 record of its key (DANE valid), mx2 none.
+    jqe "[.mx[0].addresses[].grade.authentication] | all(.level == \"dane\" and .score == 100 and .dane == \"valid\")" \
+        "mx1's addresses must be DANE-authenticated"
+    jqe ".mx[1].addresses[0].grade.authentication | .level == \"opportunistic\" and .score == 0 and .mta_sts == \"none\"" \
+        "mx2 has neither TLSA nor MTA-STS: opportunistic"
     # Postfix's default list accepts RSA key transport: no A+.
-    jqe "$all_addrs | all([.grade.not_a_plus[].rule] | index(\"suites-without-forward-secrecy\") != null and index(\"auth-not-assessed\") != null)"
+    jqe "$all_addrs | all([.grade.not_a_plus[].rule] | index(\"suites-without-forward-secrecy\") != null)"
+    jqe "[.mx[1].addresses[0].grade.not_a_plus[].rule] | index(\"not-authenticated\") != null"
     jqe '.grade.letter == "A" and .grade.encryption == 100 and .grade.confidence == "complete"'
     jqe '.grade.counts.addresses == 3 and .grade.counts.graded == 3'
     jqe '.grade.worst.host == "mx1.mailtls.test" and .grade.worst.address == "127.0.1.1"' \
