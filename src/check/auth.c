@@ -147,7 +147,7 @@ auth_tls_required_by(const struct domain_result *d, const struct host_result *h)
 	if (d->mtasts.state == MTASTS_DOMAIN_POLICY &&
 	    d->mtasts.policy.mode == MTASTS_MODE_ENFORCE)
 		return "MTA-STS (enforce)";
-	if (d->policy_listed)
+	if (d->policy_enforce)
 		return "the --policy-file list";
 	return NULL;
 }

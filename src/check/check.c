@@ -24,6 +24,7 @@
 #include "dns/dns_wire.h"
 #include "check/auth.h"
 #include "check/server_pool.h"
+#include "mtasts/policy_list.h"
 #include "util/sanitize.h"
 
 /*
@@ -827,6 +828,14 @@ check_start(const struct check_env *env, const char *domain,
 	    (c->complete = event_new(env->base, -1, 0, on_complete, c)) == NULL)
 		goto fail;
 	c->res->port = env->cfg->port;
+	if (env->policies != NULL) {
+		const struct policy_list_entry *e =
+		    policy_list_find(env->policies, domain);
+
+		c->res->policy_listed = e != NULL;
+		c->res->policy_enforce = e != NULL &&
+		    e->mode == POLICY_LIST_ENFORCE;
+	}
 	event_base_gettimeofday_cached(env->base, &c->started);
 	c->res->started = (int64_t)c->started.tv_sec;
 	c->mx_lookup = dns_lookup(env->dns, domain, DNS_RR_MX,

@@ -25,6 +25,7 @@ struct dns_resolver;
 struct ssl_ctx_st;
 struct server_pool;
 struct mtasts_fetcher;
+struct policy_list;
 
 struct check_config {
 	uint16_t		 port;		/* 25 */
@@ -71,6 +72,8 @@ struct check_env {
 	/* The MTA-STS policy fetcher on base (mtasts_fetch.h); NULL: policies
 	 * are not fetched (reported as such). */
 	struct mtasts_fetcher	*fetcher;
+	/* --policy-file (policy_list.h): domains that require TLS; or NULL. */
+	const struct policy_list *policies;
 };
 
 typedef void check_done_cb(void *arg, struct domain_result *result);

@@ -135,8 +135,9 @@ struct domain_result {
 	size_t			 mx_ignored;	/* beyond the host limit */
 	struct mtasts_result	 mtasts;
 	struct tlsrpt_result	 tlsrpt;
-	int			 policy_listed;	/* a --policy-file list requires
-						   TLS for the domain */
+	int			 policy_listed;	/* in the --policy-file list */
+	int			 policy_enforce;	/* ... in mode enforce:
+						   TLS required */
 	struct findings		 findings;
 	struct domain_grade	 grade;		/* grade_derive(); owns no memory */
 };

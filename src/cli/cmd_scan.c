@@ -35,6 +35,7 @@
 #include "cli/options.h"
 #include "dns/dns_resolver.h"
 #include "mtasts/mtasts_fetch.h"
+#include "mtasts/policy_list.h"
 #include "scan/scan.h"
 #include "scan/scan_input.h"
 #include "tls/tls_client.h"
@@ -290,6 +291,7 @@ cmd_scan(int argc, char **argv, const char *version)
 	struct dns_resolver *dns = NULL;
 	SSL_CTX *tls = NULL;
 	struct mtasts_fetcher *fetcher = NULL;
+	struct policy_list *policies = NULL;
 	FILE *jsonl = NULL;
 	char **rest, db_shown[CMD_URI_SHOWN_MAX], err[512], options[640];
 	const char *why;
@@ -322,6 +324,10 @@ cmd_scan(int argc, char **argv, const char *version)
 		    o.nargs == 0 ? "no domain list given" : "one domain list only");
 	}
 	o.check.probe_reserved = so.allow_reserved;
+	if (options_load_policies(&o, &policies) == -1) {
+		free(rest);
+		return 2;
+	}
 	memset(&io, 0, sizeof(io));
 	io.warn = stderr;
 	io.warn_limit = 1000;
@@ -395,6 +401,7 @@ cmd_scan(int argc, char **argv, const char *version)
 	ctx.cfg.progress = isatty(STDERR_FILENO);
 	ctx.exclude = ex;
 	ctx.fetcher = fetcher;
+	ctx.policies = policies;
 	ctx.store = db;
 	ctx.scan_id = resume.scan_id;
 	ctx.jsonl = jsonl;
@@ -415,6 +422,7 @@ done:
 	store_nameset_free(resume.done);
 	store_close(db);
 	mtasts_fetcher_free(fetcher);
+	policy_list_free(policies);
 	dns_resolver_free(dns);
 	SSL_CTX_free(tls);
 	if (base != NULL)

@@ -26,6 +26,7 @@
 #include "cli/options.h"
 #include "dns/dns_name.h"
 #include "mtasts/mtasts_fetch.h"
+#include "mtasts/policy_list.h"
 #include "report/report.h"
 
 #define MAILTLS_VERSION "0.1.0"
@@ -128,6 +129,7 @@ cmd_check(int argc, char **argv)
 	SSL_CTX *tls = NULL;
 	struct dns_resolver *dns = NULL;
 	struct mtasts_fetcher *fetcher = NULL;
+	struct policy_list *policies = NULL;
 	struct store *db = NULL;
 	char err[512], db_shown[CMD_URI_SHOWN_MAX];
 	enum exit_status status = EXIT_ASSESSED;
@@ -153,9 +155,14 @@ cmd_check(int argc, char **argv)
 			return EXIT_USAGE_OR_DNS;
 		}
 	}
+	if (options_load_policies(&o, &policies) == -1) {
+		free(domains);
+		return EXIT_USAGE_OR_DNS;
+	}
 	if (o.db != NULL &&
 	    (db = cmd_store_open(o.db, STORE_OPEN_WRITE, db_shown)) == NULL) {
 		free(domains);
+		policy_list_free(policies);
 		return EXIT_USAGE_OR_DNS;
 	}
 
@@ -173,6 +180,7 @@ cmd_check(int argc, char **argv)
 	env.dns = dns;
 	env.tls_ctx = tls;
 	env.fetcher = fetcher;
+	env.policies = policies;
 	env.cfg = &o.check;
 	run.results = calloc((size_t)o.nargs, sizeof(*run.results));
 	slots = calloc((size_t)o.nargs, sizeof(*slots));
@@ -204,6 +212,7 @@ done:
 	free(domains);
 	store_close(db);
 	mtasts_fetcher_free(fetcher);
+	policy_list_free(policies);
 	dns_resolver_free(dns);
 	SSL_CTX_free(tls);
 	if (run.base != NULL)

@@ -9,6 +9,7 @@
 
 #include "cli/options.h"
 #include "dns/dns_name.h"
+#include "mtasts/policy_list.h"
 
 enum {
 	OPT_JSON = 256,
@@ -20,6 +21,7 @@ enum {
 	OPT_EHLO,
 	OPT_QUICK,
 	OPT_DB,
+	OPT_POLICY_FILE,
 	OPT_HELP,
 };
 
@@ -33,6 +35,7 @@ static const struct option long_options[] = {
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
 	{ "quick", no_argument, NULL, OPT_QUICK },
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "policy-file", required_argument, NULL, OPT_POLICY_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,6 +66,10 @@ options_usage(FILE *out)
 	    "  --db URI             also save the results, as one scan, in the\n"
 	    "                       results database: a file, sqlite:PATH or\n"
 	    "                       postgresql://... (docs/store.md)\n"
+	    "  --policy-file FILE   a list of domains that require TLS (the\n"
+	    "                       STARTTLS Everywhere JSON format): for those\n"
+	    "                       in mode enforce, missing STARTTLS is\n"
+	    "                       reported as possible stripping on the path\n"
 	    "\n"
 	    "exit status: 0 every mail server has working STARTTLS (or the domain\n"
 	    "takes no mail); 1 a mail server was reached and has no working\n"
@@ -181,6 +188,12 @@ options_parse(int argc, char **argv, struct options *o)
 				return fail("--db: no database given");
 			o->db = optarg;
 			break;
+		case OPT_POLICY_FILE:
+			if (!readable(optarg))
+				return fail("--policy-file %s: cannot read the file",
+				    optarg);
+			o->policy_file = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			options_usage(stdout);
@@ -195,5 +208,18 @@ options_parse(int argc, char **argv, struct options *o)
 	o->check.ca_file = o->ca_file;
 	o->args = argv + optind;
 	o->nargs = argc - optind;
+	return 0;
+}
+
+int
+options_load_policies(const struct options *o, struct policy_list **out)
+{
+	char err[256];
+
+	*out = NULL;
+	if (o->policy_file == NULL)
+		return 0;
+	if (policy_list_load(o->policy_file, out, err, sizeof(err)) == -1)
+		return fail("--policy-file %s: %s", o->policy_file, err);
 	return 0;
 }

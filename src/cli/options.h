@@ -16,6 +16,7 @@ struct options {
 	struct dns_config	 dns;
 	const char		*ca_file;
 	const char		*db;		/* --db URI: save results, or NULL */
+	const char		*policy_file;	/* --policy-file, or NULL */
 	int			 json;
 	char			**args;		/* operands after the options */
 	int			 nargs;
@@ -26,6 +27,14 @@ struct options {
  * Returns 0, or -1 after printing one line "mailtls: ..." to stderr.
  */
 int options_parse(int argc, char **argv, struct options *o);
+
+struct policy_list;
+
+/*
+ * options_load_policies - load o->policy_file (NULL: none, *out NULL).  0,
+ * or -1 after printing one line "mailtls: --policy-file FILE: why".
+ */
+int options_load_policies(const struct options *o, struct policy_list **out);
 
 /* options_usage - the help text of the command. */
 void options_usage(FILE *out);

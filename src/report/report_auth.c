@@ -148,7 +148,7 @@ report_auth_json(const struct domain_result *d)
 
 	auth_dane_verdict(d, &dane);
 	auth_mtasts_verdict(d, &sts);
-	return json_pack("{s:{s:s, s:b}, s:o, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:{s:s, s:b}, s:o, s:o, s:o, s:o, s:o}",
 	    "dnssec",
 	        "mx", dnssec_state_name(d->mx.dnssec),
 	        "signed", d->mx.dnssec == DNSSEC_SECURE,
@@ -157,7 +157,8 @@ report_auth_json(const struct domain_result *d)
 	    "mta_sts_verdict", d->mtasts.checked ? verdict_json(&sts) :
 	    json_null(),
 	    "tls_rpt", tlsrpt_json(&d->tlsrpt),
-	    "policy_listed", d->policy_listed);
+	    "policy_list", !d->policy_listed ? json_null() :
+	    json_string(d->policy_enforce ? "enforce" : "testing"));
 }
 
 json_t *
@@ -366,6 +367,10 @@ report_auth_text(FILE *out, const struct domain_result *d)
 		print_mtasts(out, d);
 	if (d->tlsrpt.checked)
 		print_tlsrpt(out, &d->tlsrpt);
+	if (d->policy_listed)
+		fprintf(out, "\nPolicy list\n  Listed          mode %s%s\n",
+		    d->policy_enforce ? "enforce" : "testing",
+		    d->policy_enforce ? ": TLS is required" : "");
 }
 
 void

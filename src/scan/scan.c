@@ -447,6 +447,7 @@ scan_run(const struct scan_ctx *ctx, char *const *names, size_t n,
 	s.env.skip = scan_skip_server;
 	s.env.skip_arg = (void *)ctx->exclude;
 	s.env.fetcher = ctx->fetcher;
+	s.env.policies = ctx->policies;
 	if ((s.pool = server_pool_new(ctx->base, &pc)) == NULL ||
 	    (s.flight = calloc(ctx->cfg.concurrency ? ctx->cfg.concurrency : 1,
 	    sizeof(*s.flight))) == NULL ||

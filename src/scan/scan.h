@@ -48,6 +48,8 @@
 struct event_base;
 struct dns_resolver;
 struct ssl_ctx_st;
+struct mtasts_fetcher;
+struct policy_list;
 
 struct scan_config {
 	size_t		 concurrency;	/* domains in flight */
@@ -67,6 +69,7 @@ struct scan_ctx {
 	struct scan_config	 cfg;
 	const struct scan_exclude *exclude;	/* MX hosts, addresses; or NULL */
 	struct mtasts_fetcher	*fetcher;	/* MTA-STS policies; or NULL */
+	const struct policy_list *policies;	/* --policy-file; or NULL */
 	struct store		*store;
 	int64_t			 scan_id;
 	FILE			*jsonl;		/* or NULL */

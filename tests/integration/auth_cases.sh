@@ -182,6 +182,32 @@ sts-fetch)
     run_check sts-redirect --quick
     jqe '.authentication.mta_sts.fetch.location | test("^https://mta-sts.sts-enforce")'
     ;;
+policy-list)
+    # --policy-file (STARTTLS Everywhere format) lists plain.mailtls.test in
+    # mode enforce: missing STARTTLS there is possible stripping.
+    list=$(mktemp)
+    printf '{"version": "0.1", "policies": {"plain.%s": {"mode": "enforce", "mxs": [".%s"]}, "good.%s": {"policy-alias": "lab"}}, "policy-aliases": {"lab": {"mode": "testing"}}}' \
+        "$LAB_ZONE" "$LAB_ZONE" "$LAB_ZONE" > "$list"
+    run_check plain --quick --policy-file "$list"
+    expect_rc 1
+    jqe '.authentication.policy_list == "enforce"'
+    has_finding starttls-required-but-missing
+    jqe '[.mx[0].findings[] | select(.id == "starttls-required-but-missing") | .detail] | any(test("policy-file"))'
+    run_check good --quick --policy-file "$list"
+    jqe '.authentication.policy_list == "testing"'
+    lacks_finding starttls-required-but-missing
+    run_check plain --quick
+    jqe '.authentication.policy_list == null'
+    lacks_finding starttls-required-but-missing
+    # A broken list: one error line, exit 2, no check made.
+    echo '{"policies": {"plain.mailtls.test": {"mode": "strict"}}}' > "$list"
+    mt check --policy-file "$list" plain.mailtls.test
+    rm -f "$list"
+    expect_rc 2
+    [ -z "$out" ] || fail "output despite a broken --policy-file"
+    [ "$(wc -l < "$errfile")" -eq 1 ] && grep -q '^mailtls: --policy-file .*: policies.plain.mailtls.test.mode: not enforce or testing$' "$errfile" \
+        || fail "expected one clear error line, got: $(cat "$errfile")"
+    ;;
 no-sts)
     run_check good --quick
     jqe '.authentication.mta_sts.state == "no-record" and .authentication.mta_sts_verdict.delivery == "not-applicable"'
