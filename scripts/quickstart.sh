@@ -22,7 +22,7 @@ mailtls() {
         --ca-file "$LAB_CA" --port "$LAB_PORT" "$@" || true
 }
 
-for d in good plain weakdh expired wrongname nullmx; do
+for d in good plain weakdh expired wrongname nullmx dane-bad sts-strong; do
     echo
     echo "################ mailtls check $d.$LAB_ZONE"
     mailtls "$d.$LAB_ZONE"
