@@ -1,6 +1,9 @@
 /*
  * check.h - assess one domain: MX lookup, address lookups, one SMTP/TLS
- * session per MX address, then findings.
+ * session per MX address (and the enumeration), then findings.  Beside
+ * them: the TLSA lookups of each MX host (DANE), the domain's _mta-sts and
+ * _smtp._tls records and the MTA-STS policy fetch; src/check/auth.c judges
+ * every address against them when everything is in.
  *
  * Everything runs on the caller's event loop, concurrently: the address
  * lookups of all MX hosts at once, and each address's SMTP session as soon

@@ -26,6 +26,7 @@ pki_ca() {
 # pki_leaf PKI NAME VALIDITY DNSNAME...: key NAME.key and certificate NAME.pem
 # issued by the lab CA for the given DNS names (the first is the CN).
 # VALIDITY is "-days N" or "-startdate X -enddate Y" (openssl ca syntax).
+# The key is RSA of LAB_KEY_BITS bits (default 2048).
 pki_leaf() {
     local pki=$1 name=$2 validity=$3 cn=$4 san="" d
     shift 3
@@ -38,7 +39,7 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = $san
 EXT
-    openssl req -new -newkey rsa:2048 -nodes -keyout "$pki/$name.key" \
+    openssl req -new -newkey "rsa:${LAB_KEY_BITS:-2048}" -nodes -keyout "$pki/$name.key" \
         -out "$pki/ca/$name.csr" -subj "/CN=$cn" 2>/dev/null
     # shellcheck disable=SC2086  # VALIDITY is deliberately split into words
     openssl ca -batch -notext -config "$pki/ca/ca.cnf" $validity \
@@ -56,7 +57,8 @@ pki_selfsigned() {
         -addext "subjectAltName=DNS:$dns" 2>/dev/null
 }
 
-# Leaves issued after the PKI itself: "NAME HOST" (HOST.mailtls.test), each
+# Leaves issued after the PKI itself: "NAME HOST [BITS]" (HOST.mailtls.test,
+# RSA BITS, default 2048), each
 # issued by the lab CA into a complete DIR/pki whenever NAME.pem is missing,
 # so that a lab folder made by an older lab.sh keeps its CA and gains them.
 LAB_LATE_LEAVES=(
@@ -73,17 +75,19 @@ LAB_LATE_LEAVES=(
   "mta-sts-strong      mta-sts.sts-strong"
   # DANE-TA: sent with the CA (postfix.sh profile "chain")
   "dane-ta  dane-ta-mx"
+  # a 1024-bit RSA key: OpenSSL 3 senders refuse it ("ee key too small")
+  "weakkey  weakkey-mx  1024"
 )
 
 # pki_late_leaves PKI: issue the missing LAB_LATE_LEAVES (each made under a
 # temporary name and renamed, so an interrupted run leaves none half-made).
 pki_late_leaves() {
-    local pki=$1 row name host
+    local pki=$1 row name host bits
     for row in "${LAB_LATE_LEAVES[@]}"; do
-        read -r name host <<<"$row"
+        read -r name host bits <<<"$row"
         [ -s "$pki/$name.pem" ] && continue
         render "$LAB_HOME/templates/ca.cnf" "$pki/ca/ca.cnf" PKI="$pki"
-        pki_leaf "$pki" "$name.new" "-days 1825" "$host.mailtls.test"
+        LAB_KEY_BITS=${bits:-2048} pki_leaf "$pki" "$name.new" "-days 1825" "$host.mailtls.test"
         chmod 600 "$pki/$name.new.key"
         mv "$pki/$name.new.key" "$pki/$name.key"
         mv "$pki/$name.new.pem" "$pki/$name.pem"

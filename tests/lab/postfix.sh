@@ -24,6 +24,7 @@ LAB_LISTENERS=(
   "127.0.1.11    strong-mx      strong       strong"
   "127.0.1.13    ratelimit-mx   mx2          ratelimit"
   "127.0.1.14    dane-ta-mx     dane-ta      chain"
+  "127.0.1.15    weakkey-mx     weakkey      weakkey"
 )
 
 pf_conf()  { echo "$1/postfix"; }
@@ -35,6 +36,8 @@ pf_spool() { echo "$1/spool/postfix"; }
 #   weakdh  TLS 1.2 only, DHE-RSA suites only, 1024-bit DH group
 #   legacy  TLS 1.0-1.2, Postfix's "medium" ciphers (CBC suites, static RSA)
 #   strong  TLS 1.2+, ECDHE with AES-GCM or ChaCha20 only, server's order
+#   weakkey modern with a 1024-bit RSA certificate, at security level 0
+#           (Debian's level 2 would refuse to load the key)
 #   chain   modern, and the lab CA sent after the leaf (DANE-TA(2) needs
 #           the trust anchor in the chain: RFC 7672 3.2.1)
 #   ratelimit  modern, but at most 20 connections per client and
@@ -58,6 +61,8 @@ pf_profile_opts() {
     echo "smtpd_tls_key_file=$dir/pki/$cert.key"
     case $profile in
         modern|chain) echo "smtpd_tls_protocols=>=TLSv1.2" ;;
+        weakkey) echo "$weak"
+                echo "smtpd_tls_protocols=>=TLSv1.2" ;;
         ratelimit) echo "smtpd_tls_protocols=>=TLSv1.2"
                 echo "smtpd_client_connection_rate_limit=20"
                 echo "smtpd_client_event_limit_exceptions=" ;;
