@@ -229,6 +229,16 @@ evil-early)
         "mailtls waits for the whole greeting"
     jqe "$all_addrs | .[0].smtp.status == \"no-starttls\""
     ;;
+disagree)
+    # split-mx: IPv4 reaches mx2's listener, IPv6 mx1's (other certificate).
+    run_check disagree --quick
+    jqe '.mx[0].addresses | length == 2 and (map(.family) == ["ipv4", "ipv6"])'
+    has_finding addresses-disagree
+    jqe '[.mx[0].findings[] | select(.id == "addresses-disagree") | .detail] | any(test("127.0.1.2") and test("::1"))' \
+        "the finding must name both addresses"
+    run_check good --quick
+    lacks_finding addresses-disagree    # mx1's IPv4 and IPv6 agree
+    ;;
 multi)
     mt check --json --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
           --ca-file "$LAB_CA" --port "$LAB_PORT" good.mailtls.test plain.mailtls.test
