@@ -12,6 +12,7 @@
 #   --peers K      servers sslscan assesses (default 5), one after another
 #   --testssl K    servers testssl.sh assesses with --file and --parallel,
 #                  as bulk users run it (default 0: minutes per server)
+#   --only-mem     only the memory measurement (no scan of N, no peers)
 #
 # Everything runs in a network namespace of its own (unshare -n) holding
 # only a loopback interface, so nothing can leave the machine:
@@ -32,7 +33,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mailtls=${MAILTLS:-$top/build/src/mailtls}
 relay=${TCP_RELAY:-$top/build/tests/tools/tcp_relay}
-n=10000 m=20 rtt=50 peers=5 testssl_n=0 conc=256
+n=10000 m=20 rtt=50 peers=5 testssl_n=0 conc=256 only_mem=0
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -42,7 +43,8 @@ while [ $# -gt 0 ]; do
         --peers) peers=$2; shift 2 ;;
         --testssl) testssl_n=$2; shift 2 ;;
         --concurrency) conc=$2; shift 2 ;;
-        *) echo "usage: $0 [-n DOMAINS] [-m SERVERS] [--rtt MS] [--peers K] [--testssl K] [--concurrency C]" >&2; exit 2 ;;
+        --only-mem) only_mem=1; shift ;;
+        *) echo "usage: $0 [-n DOMAINS] [-m SERVERS] [--rtt MS] [--peers K] [--testssl K] [--concurrency C] [--only-mem]" >&2; exit 2 ;;
     esac
 done
 [ "$m" -ge 1 ] && [ "$m" -le 250 ] || { echo "scan_bench.sh: -m 1..250" >&2; exit 2; }
@@ -51,7 +53,8 @@ if [ "${MAILTLS_BENCH_NETNS:-}" != 1 ]; then
     [ "$(id -u)" -eq 0 ] || { echo "scan_bench.sh: needs root (namespace, Postfix)" >&2; exit 2; }
     [ -x "$mailtls" ] && [ -x "$relay" ] || { echo "scan_bench.sh: build first (scripts/build.sh)" >&2; exit 2; }
     exec unshare -n env MAILTLS_BENCH_NETNS=1 "$0" -n "$n" -m "$m" --rtt "$rtt" \
-        --peers "$peers" --testssl "$testssl_n" --concurrency "$conc"
+        --peers "$peers" --testssl "$testssl_n" --concurrency "$conc" \
+        $([ "$only_mem" = 1 ] && echo --only-mem)
 fi
 
 ip link set lo up
@@ -161,6 +164,7 @@ awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "d%05d.bench.test\n", i }'
 scan_opts=(--resolver 127.0.53.1@53 --trust-anchor "$w/dns/ta.ds" --ca-file "$w/ca.pem"
            --port "$port" --allow-reserved --concurrency "$conc" --db "$w/scan.db")
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$only_mem" = 0 ]; then
 echo "## scan_bench: $n domains, $m servers, RTT $rtt ms, $(date -u +%F), commit $commit, $(nproc) cores"
 echo
 echo "| tool | domains | servers | wall s | CPU s | peak RSS MB | domains/s | servers/s | CPU s per 1000 domains | connections per server |"
@@ -180,24 +184,26 @@ for mode in full quick; do
          "$(( (c1 - c0) / m )) |"
     tail -1 "$w/scan-$mode.err" | sed 's/^/    /' >&2
 done
+fi
 
-# Memory per in-flight session: the same scan with every server behind a
-# slow relay would hold sessions open; here the pool allows at most
-# --per-address (2) per server, so in flight <= 2 * M.  Reported: peak RSS
-# at --concurrency 1 and at the default, and their difference per extra
-# domain in flight (docs/benchmarks.md says how to read it).
-head -n 2000 "$w/list" > "$w/list.small"
-for c in 1 "$conc"; do
+# Memory per in-flight session: domains 0 .. M-1 reach M different servers,
+# one session each.  With --quick and the relay's round trip every session
+# stays open for several RTTs, so at --concurrency C about min(C, M)
+# sessions (each with its domain's check) are in flight at once.  Reported:
+# the peak RSS at C = 1 and at C = M, and their difference over M - 1.
+head -n "$m" "$w/list" > "$w/list.mem"
+for c in 1 "$m"; do
     rm -f "$w/scan.db"*
     timed "mem-$c" "$mailtls" scan --resolver 127.0.53.1@53 --trust-anchor "$w/dns/ta.ds" \
         --ca-file "$w/ca.pem" --port "$port" --allow-reserved --quick --concurrency "$c" \
-        --db "$w/scan.db" "$w/list.small"
+        --db "$w/scan.db" "$w/list.mem"
     eval "rss_$c=$rss"
 done
-eval "hi=\$rss_$conc"
+eval "hi=\$rss_$m"
 echo
-echo "peak RSS on 2000 domains --quick: concurrency 1: $((rss_1 / 1024)) MB, concurrency $conc: $((hi / 1024)) MB;" \
-     "$(( (hi - rss_1) / (conc - 1) )) KB per extra domain in flight"
+echo "memory: $m domains on $m servers, --quick, RTT $rtt ms: peak RSS $rss_1 KB at" \
+     "--concurrency 1, $hi KB at $m: $(( (hi - rss_1) / (m > 1 ? m - 1 : 1) )) KB per in-flight session"
+[ "$only_mem" = 1 ] && exit 0
 
 # --- the peers, on the same servers through the same relay ---
 if [ "$peers" -gt 0 ]; then

@@ -10,6 +10,8 @@
  *           next one when the gap has passed; when anything last connected
  *           to it (the connection pacer, below).  Freed once idle for both
  *           gaps.
+ *   wait    one request: on its entry's list until the entry is done, then
+ *           on the pool's ready list, delivered by one deferred event.
  *
  * The connection pacer.  An assessment makes many connections (the
  * session, then the probe's attempts), each a probe gap after the last of
@@ -18,8 +20,6 @@
  * connection to the address therefore asks the slot first (slot_pace(),
  * given to the probe as probe_params.pace): the gap holds between any two
  * connection starts at the address, whichever assessment makes them.
- *   wait    one request: on its entry's list until the entry is done, then
- *           on the pool's ready list, delivered by one deferred event.
  */
 #include "check/server_pool.h"
 
@@ -349,13 +349,13 @@ assess_session(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(a->pace_timer, &tv);
 		return;
 	}
-	a->session = smtp_session_start(a->base, &a->params, &a->out->smtp,
-	    &a->out->tls, assess_session_done, a);
-	slot_pace(a->slot, 0);
-	if (a->session == NULL) {
-		a->out->smtp.status = SMTP_STATUS_NOT_TESTED;
+	/* On failure smtp_session_start() has filled in why. */
+	if ((a->session = smtp_session_start(a->base, &a->params,
+	    &a->out->smtp, &a->out->tls, assess_session_done, a)) == NULL) {
 		assess_probe_done(a);
+		return;
 	}
+	slot_pace(a->slot, 0);
 }
 
 static void *
@@ -385,20 +385,22 @@ assess_start(void *arg, const struct server_key *key, struct server_result *out,
 	a->params.tls_timeout_ms = cfg->tls_timeout_ms;
 	a->params.limits = cfg->limits;
 	a->params.tls_ctx = p->cfg.tls_ctx;
+	/* The entry's slot exists while it runs: slot_find() cannot fail. */
 	if (a->slot == NULL ||
 	    (a->pace_timer = evtimer_new(p->base, assess_session, a)) == NULL) {
 		out->smtp.status = SMTP_STATUS_NOT_TESTED;
+		out->smtp.error = strdup("out of memory");
 		assess_free(a);
 		return NULL;
 	}
 	if (slot_pace(a->slot, cfg->probe_gap_ms) == 0) {
 		a->session = smtp_session_start(p->base, &a->params, &out->smtp,
 		    &out->tls, assess_session_done, a);
-		slot_pace(a->slot, 0);
 		if (a->session == NULL) {
 			assess_free(a);
 			return NULL;
 		}
+		slot_pace(a->slot, 0);
 		return a;
 	}
 	/* Another assessment of the address connected less than a gap ago. */
@@ -546,11 +548,6 @@ entry_run(struct entry *e)
 }
 
 /*
- * slot_pump - start what the address's limits allow now; arm the timer
- * for the next start, or for freeing the slot once it has been idle for a
- * gap (so that the gap also holds across a slot's end and rebirth).
- */
-/*
  * slot_idle_wait - how long an idle slot must still live: until a gap
  * after the last start, and a probe gap after the last connection (a new
  * slot for the address would know neither).  0: it may go now.
@@ -572,6 +569,11 @@ slot_idle_wait(const struct slot *s, uint64_t now, uint64_t gap)
 	return wait;
 }
 
+/*
+ * slot_pump - start what the address's limits allow now; arm the timer
+ * for the next start, or for freeing the slot once it has been idle for a
+ * gap (so that the gap also holds across a slot's end and rebirth).
+ */
 static void
 slot_pump(struct slot *s)
 {

@@ -723,7 +723,7 @@ run_attempt(struct probe *pr)
 	pr->out->connections++;
 	pr->session = smtp_session_start(pr->base, &pr->sp, &pr->sf, &pr->tf,
 	    on_session_done, pr);
-	if (pr->p->pace != NULL)
+	if (pr->session != NULL && pr->p->pace != NULL)
 		pr->p->pace(pr->p->pace_arg, 0);	/* connected: now */
 	if (pr->session == NULL)
 		inconclusive(pr, "cannot start a session (local error)");
