@@ -7,9 +7,19 @@
  *           found through a hash table on the key.
  *   slot    one address: how many of its entries run, when the last one
  *           started, the FIFO of entries waiting; a timer that starts the
- *           next one when the gap has passed.  Freed once idle for a gap.
+ *           next one when the gap has passed; when anything last connected
+ *           to it (the connection pacer, below).  Freed once idle for both
+ *           gaps.
  *   wait    one request: on its entry's list until the entry is done, then
  *           on the pool's ready list, delivered by one deferred event.
+ *
+ * The connection pacer.  An assessment makes many connections (the
+ * session, then the probe's attempts), each a probe gap after the last of
+ * its own.  Two assessments of one address running at once would each
+ * keep their own gap and so could connect microseconds apart; every
+ * connection to the address therefore asks the slot first (slot_pace(),
+ * given to the probe as probe_params.pace): the gap holds between any two
+ * connection starts at the address, whichever assessment makes them.
  */
 #include "check/server_pool.h"
 
@@ -60,6 +70,7 @@ struct slot {
 	struct netaddr		 addr;
 	unsigned		 active;
 	uint64_t		 last_start;	/* ms, monotonic; 0 never */
+	uint64_t		 last_connect;	/* us, monotonic; 0 never */
 	struct entry_list	 queue;
 	struct event		*timer;
 };
@@ -93,6 +104,15 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* +1: 0 means "never" in slot.last_start */
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + 1;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000 + 1;
 }
 
 static uint32_t
@@ -230,6 +250,8 @@ slot_find(struct server_pool *p, const struct netaddr *a, uint32_t h)
 struct assess {
 	struct event_base	*base;
 	const struct check_config *cfg;
+	struct slot		*slot;		/* the address's: its pacer */
+	struct event		*pace_timer;	/* the session waits its turn */
 	struct server_result	*out;
 	struct smtp_params	 params;
 	struct smtp_session	*session;
@@ -239,6 +261,34 @@ struct assess {
 	void			*done_arg;
 };
 
+/*
+ * slot_pace - may something connect to the slot's address now?  0 (and
+ * the connection is recorded), or the milliseconds to wait: the gap since
+ * the last connection there, by whichever assessment, is not over.  With
+ * gap_ms 0 it only records "now": callers do that once connect() has
+ * returned, so the gap counts from the connection itself, however late
+ * the loop got there.
+ */
+static unsigned
+slot_pace(void *arg, unsigned gap_ms)
+{
+	struct slot *s = arg;
+	uint64_t now = now_us(), gap = (uint64_t)gap_ms * 1000;
+
+	if (s->last_connect != 0 && now - s->last_connect < gap)
+		return (unsigned)((gap - (now - s->last_connect) + 999) / 1000);
+	s->last_connect = now;
+	return 0;
+}
+
+static void
+assess_free(struct assess *a)
+{
+	if (a->pace_timer != NULL)
+		event_free(a->pace_timer);
+	free(a);
+}
+
 static void
 assess_probe_done(void *arg)
 {
@@ -246,7 +296,7 @@ assess_probe_done(void *arg)
 	void (*done)(void *) = a->done;
 	void *done_arg = a->done_arg;
 
-	free(a);
+	assess_free(a);
 	done(done_arg);
 }
 
@@ -269,12 +319,43 @@ assess_session_done(void *arg)
 		pp->gap_ms = cfg->probe_gap_ms;
 		pp->max_connections = cfg->probe_max_connections;
 		pp->limits = cfg->limits;
+		pp->pace = slot_pace;
+		pp->pace_arg = a->slot;
 		a->probe = probe_start(a->base, pp, &a->out->probe,
 		    assess_probe_done, a);
 		if (a->probe != NULL)
 			return;
 	}
 	assess_probe_done(a);
+}
+
+/*
+ * assess_session - start the session once the pacer allows (the session
+ * is a connection like the probe's); on failure the assessment ends here
+ * (the result is taken as filled so far).
+ */
+static void
+assess_session(evutil_socket_t fd, short what, void *arg)
+{
+	struct assess *a = arg;
+	unsigned wait = slot_pace(a->slot, a->cfg->probe_gap_ms);
+
+	(void)fd;
+	(void)what;
+	if (wait > 0) {
+		struct timeval tv = { (time_t)(wait / 1000),
+		    (suseconds_t)(wait % 1000) * 1000 };
+
+		evtimer_add(a->pace_timer, &tv);
+		return;
+	}
+	/* On failure smtp_session_start() has filled in why. */
+	if ((a->session = smtp_session_start(a->base, &a->params,
+	    &a->out->smtp, &a->out->tls, assess_session_done, a)) == NULL) {
+		assess_probe_done(a);
+		return;
+	}
+	slot_pace(a->slot, 0);
 }
 
 static void *
@@ -289,6 +370,7 @@ assess_start(void *arg, const struct server_key *key, struct server_result *out,
 		out->smtp.status = SMTP_STATUS_NOT_TESTED;
 		return NULL;
 	}
+	a->slot = slot_find(p, &key->addr, addr_hash(&key->addr));
 	a->base = p->base;
 	a->cfg = cfg;
 	a->out = out;
@@ -303,12 +385,26 @@ assess_start(void *arg, const struct server_key *key, struct server_result *out,
 	a->params.tls_timeout_ms = cfg->tls_timeout_ms;
 	a->params.limits = cfg->limits;
 	a->params.tls_ctx = p->cfg.tls_ctx;
-	a->session = smtp_session_start(p->base, &a->params, &out->smtp,
-	    &out->tls, assess_session_done, a);
-	if (a->session == NULL) {
-		free(a);
+	/* The entry's slot exists while it runs: slot_find() cannot fail. */
+	if (a->slot == NULL ||
+	    (a->pace_timer = evtimer_new(p->base, assess_session, a)) == NULL) {
+		out->smtp.status = SMTP_STATUS_NOT_TESTED;
+		out->smtp.error = strdup("out of memory");
+		assess_free(a);
 		return NULL;
 	}
+	if (slot_pace(a->slot, cfg->probe_gap_ms) == 0) {
+		a->session = smtp_session_start(p->base, &a->params, &out->smtp,
+		    &out->tls, assess_session_done, a);
+		if (a->session == NULL) {
+			assess_free(a);
+			return NULL;
+		}
+		slot_pace(a->slot, 0);
+		return a;
+	}
+	/* Another assessment of the address connected less than a gap ago. */
+	event_active(a->pace_timer, EV_TIMEOUT, 0);
 	return a;
 }
 
@@ -322,7 +418,7 @@ assess_cancel(void *arg, void *handle)
 		smtp_session_cancel(a->session);
 	if (a->probe != NULL)
 		probe_cancel(a->probe);
-	free(a);
+	assess_free(a);
 }
 
 /* --- delivering results ---------------------------------------------- */
@@ -452,6 +548,28 @@ entry_run(struct entry *e)
 }
 
 /*
+ * slot_idle_wait - how long an idle slot must still live: until a gap
+ * after the last start, and a probe gap after the last connection (a new
+ * slot for the address would know neither).  0: it may go now.
+ */
+static uint64_t
+slot_idle_wait(const struct slot *s, uint64_t now, uint64_t gap)
+{
+	const struct check_config *cfg = s->pool->cfg.check;
+	uint64_t wait = 0, conn_gap, since;
+
+	if (s->last_start != 0 && now - s->last_start < gap)
+		wait = gap - (now - s->last_start);
+	if (cfg != NULL && s->last_connect != 0) {
+		conn_gap = (uint64_t)cfg->probe_gap_ms * 1000;
+		since = now_us() - s->last_connect;
+		if (since < conn_gap && (conn_gap - since + 999) / 1000 > wait)
+			wait = (conn_gap - since + 999) / 1000;
+	}
+	return wait;
+}
+
+/*
  * slot_pump - start what the address's limits allow now; arm the timer
  * for the next start, or for freeing the slot once it has been idle for a
  * gap (so that the gap also holds across a slot's end and rebirth).
@@ -460,7 +578,7 @@ static void
 slot_pump(struct slot *s)
 {
 	struct server_pool *p = s->pool;
-	uint64_t now = now_ms(), gap = p->cfg.per_addr_gap_ms;
+	uint64_t now = now_ms(), gap = p->cfg.per_addr_gap_ms, wait;
 	struct entry *e;
 
 	p->pumping = 1;
@@ -479,10 +597,10 @@ slot_pump(struct slot *s)
 	p->pumping = 0;
 	if (s->active > 0 || !TAILQ_EMPTY(&s->queue))
 		return;
-	if (s->last_start == 0 || now - s->last_start >= gap)
+	if ((wait = slot_idle_wait(s, now, gap)) == 0)
 		slot_free(s);
 	else
-		slot_arm(s, gap - (now - s->last_start));
+		slot_arm(s, wait);
 }
 
 static struct slot *

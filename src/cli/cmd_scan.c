@@ -19,7 +19,8 @@
  *
  * The scan's identity (what a rerun resumes) is the SHA-256 of the kept
  * names (after shard, duplicates and exclusions; scan_input.h) and the
- * options that change results (port, EHLO name, --quick, --allow-reserved).
+ * options that change results (port, EHLO name, --quick, --allow-reserved,
+ * and the exclude list's content: scan_exclude_digest()).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -357,6 +358,20 @@ cmd_scan(int argc, char **argv, const char *version)
 	snprintf(options, sizeof(options), "scan port=%u ehlo=%s enumerate=%d "
 	    "reserved=%d", (unsigned)o.check.port, o.check.ehlo_name,
 	    o.check.enumerate, o.check.probe_reserved);
+	if (ex != NULL) {
+		/*
+		 * Who opted out changes which servers are "not tested": another
+		 * exclude list is another scan, never a resumed one.
+		 */
+		char digest[65];
+
+		if (scan_exclude_digest(ex, digest) == -1) {
+			cmd_fail("out of memory");
+			goto done;
+		}
+		snprintf(options + strlen(options), sizeof(options) -
+		    strlen(options), " exclude=%s", digest);
+	}
 	memset(&sp, 0, sizeof(sp));
 	sp.input_path = o.args[0];
 	sp.input_sha256 = in.sha256;

@@ -26,6 +26,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 /* cmd_scan.c: `mailtls scan` (usage in the file); version: the program's. */
 int cmd_scan(int argc, char **argv, const char *version);
+/* cmd_diff.c: `mailtls diff SCAN1 SCAN2` (usage in the file). */
+int cmd_diff(int argc, char **argv);
 
 /* ---- shared (cmd_store.c) ---- */
 

@@ -701,6 +701,8 @@ on_session_done(void *arg)
 static void
 run_attempt(struct probe *pr)
 {
+	unsigned wait;
+
 	if (pr->out->connections >= pr->p->max_connections) {
 		if (pr->out->error == NULL)
 			pr->out->error = strdup("connection limit reached");
@@ -709,12 +711,20 @@ run_attempt(struct probe *pr)
 		finish_probe(pr);
 		return;
 	}
+	/* Other assessments of the address may have connected meanwhile. */
+	if (pr->p->pace != NULL &&
+	    (wait = pr->p->pace(pr->p->pace_arg, pr->gap_ms)) > 0) {
+		arm(pr, wait);
+		return;
+	}
 	memset(&pr->sf, 0, sizeof(pr->sf));
 	memset(&pr->tf, 0, sizeof(pr->tf));
 	pr->handed_off = 0;
 	pr->out->connections++;
 	pr->session = smtp_session_start(pr->base, &pr->sp, &pr->sf, &pr->tf,
 	    on_session_done, pr);
+	if (pr->session != NULL && pr->p->pace != NULL)
+		pr->p->pace(pr->p->pace_arg, 0);	/* connected: now */
 	if (pr->session == NULL)
 		inconclusive(pr, "cannot start a session (local error)");
 }

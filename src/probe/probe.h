@@ -97,6 +97,19 @@ struct probe_params {
 					   refuses) */
 	unsigned		 max_connections;	/* hard cap per server */
 	struct smtp_reply_limits limits;
+	/*
+	 * Optional: the pacer of everything that connects to this address
+	 * (the scan's server pool), so that the gap also holds between
+	 * probes and sessions of other assessments running at the same time.
+	 * Before each connection the probe asks pace(pace_arg, gap_ms): 0
+	 * means "connect now" (and the pacer records it), more means wait
+	 * that many milliseconds and ask again.  Once connect() has returned
+	 * the probe calls pace(pace_arg, 0), which only records the moment,
+	 * so the gap counts from the connection itself.  NULL: only the
+	 * probe's own gap, between its own attempts.
+	 */
+	unsigned		(*pace)(void *pace_arg, unsigned gap_ms);
+	void			*pace_arg;
 };
 
 typedef void probe_done_cb(void *arg);

@@ -8,6 +8,8 @@
 #include "scan/scan_exclude.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@ struct scan_exclude {
 	uint8_t		 v4_bits[33];	/* 1: a network of this length exists */
 	uint8_t		 v6_bits[129];
 	char		 why[160];
+	char		**canon;	/* each distinct entry, canonical */
+	size_t		 n_canon, cap_canon;
 };
 
 /* A network as a set key: family, prefix length, address with host bits 0. */
@@ -51,6 +55,9 @@ scan_exclude_free(struct scan_exclude *ex)
 	scan_set_free(&ex->names);
 	scan_set_free(&ex->mx);
 	scan_set_free(&ex->nets);
+	while (ex->n_canon > 0)
+		free(ex->canon[--ex->n_canon]);
+	free(ex->canon);
 	free(ex);
 }
 
@@ -71,6 +78,29 @@ net_key(struct net_key *k, int v6, const uint8_t *addr, unsigned bits)
 	memcpy(k->addr, addr, full);
 	if (rest != 0)
 		k->addr[full] = (uint8_t)(addr[full] & (0xff << (8 - rest)));
+}
+
+/* remember - keep "KIND TEXT" of a new entry for scan_exclude_digest(). */
+static int
+remember(struct scan_exclude *ex, const char *kind, const char *text)
+{
+	size_t len = strlen(kind) + 1 + strlen(text) + 1;
+	char *s;
+
+	if (ex->n_canon == ex->cap_canon) {
+		size_t cap = ex->cap_canon ? ex->cap_canon * 2 : 16;
+		char **v = realloc(ex->canon, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		ex->canon = v;
+		ex->cap_canon = cap;
+	}
+	if ((s = malloc(len)) == NULL)
+		return -1;
+	snprintf(s, len, "%s %s", kind, text);
+	ex->canon[ex->n_canon++] = s;
+	return 0;
 }
 
 /* is_v4_mapped - ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
@@ -139,7 +169,26 @@ add_network(struct scan_exclude *ex, const char *entry, const char **why)
 		v6 = 0;
 	}
 	net_key(&k, v6, a.bytes, bits);
-	if (scan_set_add(&ex->nets, &k, sizeof(k), NULL) < 0) {
+	switch (scan_set_add(&ex->nets, &k, sizeof(k), NULL)) {
+	case 1: {
+		char text[NETADDR_TEXT_MAX + 8];
+		struct netaddr n;
+
+		memset(&n, 0, sizeof(n));
+		n.family = v6 ? AF_INET6 : AF_INET;
+		memcpy(n.bytes, k.addr, sizeof(n.bytes));
+		netaddr_to_text(&n, text, NETADDR_TEXT_MAX + 1);
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+		    "/%u", bits);
+		if (remember(ex, "net", text) == -1) {
+			*why = "out of memory";
+			return -1;
+		}
+		break;
+	}
+	case 0:
+		break;
+	default:
 		*why = "out of memory";
 		return -1;
 	}
@@ -172,10 +221,56 @@ add_name(struct scan_exclude *ex, struct scan_set *set, const char *entry,
 		*why = reason;
 		return -1;
 	}
-	if (scan_set_add(set, norm, strlen(norm), NULL) < 0) {
+	switch (scan_set_add(set, norm, strlen(norm), NULL)) {
+	case 1:
+		if (remember(ex, set == &ex->mx ? "mx" : "name", norm) == -1) {
+			*why = "out of memory";
+			return -1;
+		}
+		break;
+	case 0:
+		break;
+	default:
 		*why = "out of memory";
 		return -1;
 	}
+	return 0;
+}
+
+static int
+canon_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+scan_exclude_digest(const struct scan_exclude *ex, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	size_t n = ex != NULL ? ex->n_canon : 0, k;
+	char **v = NULL;
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	if (n > 0) {
+		if ((v = malloc(n * sizeof(*v))) == NULL)
+			return -1;
+		memcpy(v, ex->canon, n * sizeof(*v));
+		qsort(v, n, sizeof(*v), canon_cmp);
+	}
+	ctx = EVP_MD_CTX_new();
+	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	for (k = 0; ok && k < n; k++)
+		ok = EVP_DigestUpdate(ctx, v[k], strlen(v[k])) == 1 &&
+		    EVP_DigestUpdate(ctx, "\n", 1) == 1;
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(ctx);
+	free(v);
+	if (!ok)
+		return -1;
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
 

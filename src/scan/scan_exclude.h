@@ -90,6 +90,16 @@ int scan_exclude_mx_host(const struct scan_exclude *ex, const char *host);
 int scan_exclude_address(const struct scan_exclude *ex,
     const struct netaddr *addr);
 
+/*
+ * scan_exclude_digest - the set's identity for resuming a scan: the hex
+ * SHA-256 of its distinct entries in canonical form ("name example.org",
+ * "mx mx.example.net", "net 192.0.2.0/24"), sorted bytewise, each followed
+ * by "\n".  Comments, order, case, IDN spelling, "*." and repeats do not
+ * change it; any entry added or removed does.  hex: 65 bytes.  0, or -1
+ * (out of memory, OpenSSL failed).
+ */
+int scan_exclude_digest(const struct scan_exclude *ex, char hex[65]);
+
 /* scan_exclude_count - the number of distinct entries (0 for NULL). */
 size_t scan_exclude_count(const struct scan_exclude *ex);
 

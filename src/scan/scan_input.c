@@ -78,8 +78,9 @@ keep(struct loader *ld, const char *stored, size_t len)
 		in->names = v;
 		in->arena->cap = cap;
 	}
-	if ((in->count > 0 && EVP_DigestUpdate(ld->md, "\n", 1) != 1) ||
-	    EVP_DigestUpdate(ld->md, stored, len) != 1)
+	/* Each name and "\n": store_digest_names() of the kept list. */
+	if (EVP_DigestUpdate(ld->md, stored, len) != 1 ||
+	    EVP_DigestUpdate(ld->md, "\n", 1) != 1)
 		return -1;
 	/* The arena's bytes are ours; names is char ** for the caller's ease. */
 	in->names[in->count++] = (char *)(uintptr_t)stored;

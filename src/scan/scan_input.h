@@ -35,7 +35,8 @@
  * the n kept lists is exactly the unsharded kept list.
  *
  * The result's sha256 identifies the scan for resuming: the hex SHA-256 of
- * the kept names joined with "\n" (no final "\n"; the empty list hashes "").
+ * the kept names, each followed by "\n" (the empty list hashes ""), which
+ * is what store_digest_names() computes for the same list.
  * The same file with the same shard and exclude set gives the same hash;
  * reordering, adding or removing a kept name changes it, while comments,
  * blanks, case, invalid lines and duplicates do not.

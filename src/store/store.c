@@ -1054,3 +1054,21 @@ store_export_close(struct store_iter *it)
 	it->st->exporting = 0;
 	free(it);
 }
+
+int
+store_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg)
+{
+	struct store_scan_info si;
+
+	if (st->in_batch || exporting(st))
+		return store_set_error(st, "the store is busy (batch or "
+		    "export open)");
+	if (st->ops->scan_get(st, scan_a, &si) == -1)
+		return -1;
+	store_scan_info_clear(&si);
+	if (st->ops->scan_get(st, scan_b, &si) == -1)
+		return -1;
+	store_scan_info_clear(&si);
+	return st->ops->diff(st, scan_a, scan_b, expiring_before, cb, arg);
+}

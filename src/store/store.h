@@ -378,4 +378,71 @@ int store_export_next(struct store_iter *it, struct store_row *row);
 /* store_export_close - also when stopped early.  NULL is fine. */
 void store_export_close(struct store_iter *it);
 
+/* ---- diff: what changed between two scans --------------------------- */
+
+/*
+ * The classes of difference between scan A (before) and scan B (after),
+ * in the order store_diff() reports them (docs/store.md, "Comparing two
+ * scans").  Domains match by name, servers by (address, port); only
+ * servers some saved domain links to count, in both scans.
+ */
+enum store_diff_kind {
+	STORE_DIFF_DOMAIN_ADDED,	/* a domain of B that A lacks */
+	STORE_DIFF_DOMAIN_REMOVED,	/* a domain of A that B lacks */
+	STORE_DIFF_DOMAIN_GRADE,	/* in both, another letter (or none) */
+	STORE_DIFF_SERVER_GRADE,	/* a server in both, another letter */
+	STORE_DIFF_STARTTLS_LOST,	/* starttls-ok in A; no-starttls or
+					   starttls-broken in B */
+	STORE_DIFF_STARTTLS_GAINED,	/* the other way round */
+	STORE_DIFF_CERT_EXPIRING,	/* a leaf of B ending before the limit
+					   (expired ones included) */
+	STORE_DIFF_FINDING_APPEARED,	/* (domain, MX host, finding id) in B
+					   only, for domains in both scans */
+	STORE_DIFF_FINDING_GONE,	/* in A only */
+	STORE_DIFF_KIND_COUNT
+};
+
+/*
+ * One difference.  Which fields are set depends on kind; the others are
+ * NULL, -1 or 0.  Pointers are valid during the callback only.
+ *   domain rows (ADDED, REMOVED, DOMAIN_GRADE): domain; grade_after
+ *     (ADDED), grade_before (REMOVED), both (DOMAIN_GRADE), with scores;
+ *   server rows (SERVER_GRADE, STARTTLS_*, CERT_EXPIRING): address, port,
+ *     mx_hosts and domains as of B; grades, or smtp classes and statuses
+ *     before and after, or cert_not_after and cert_sha256;
+ *   finding rows: domain, mx_host (NULL: a domain finding), finding,
+ *     severity (the highest among its addresses) and one detail.
+ */
+struct store_diff_row {
+	enum store_diff_kind kind;
+	const char	*domain;
+	const char	*address;
+	unsigned	 port;
+	const char	*grade_before, *grade_after;	/* NULL: not graded */
+	int		 score_before, score_after;	/* -1: none */
+	const char	*class_before, *class_after;	/* smtp_class */
+	const char	*status_before, *status_after;	/* smtp_status */
+	const char	*mx_hosts;	/* distinct MX names, space-separated */
+	uint64_t	 domains;	/* domains of B whose MX reaches it */
+	int64_t		 cert_not_after;
+	const char	*cert_sha256;
+	const char	*mx_host;
+	const char	*finding;
+	int		 severity;	/* enum severity */
+	const char	*detail;
+};
+
+typedef int store_diff_cb(void *arg, const struct store_diff_row *row);
+
+/*
+ * store_diff - every difference from scan_a to scan_b (both must exist),
+ * by kind in enum order, each kind sorted (names and addresses bytewise;
+ * certificates by expiry), from one consistent snapshot.  Certificates
+ * count as expiring when their notAfter is before expiring_before (epoch
+ * seconds).  cb returning -1 stops the walk (then -1, with the error
+ * "stopped").  0, or -1.
+ */
+int store_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg);
+
 #endif

@@ -191,6 +191,9 @@ struct store_ops {
 		    enum store_per per);
 	int	(*export_next)(struct store *st, void *it, struct store_row *row);
 	void	(*export_close)(struct store *st, void *it);
+	/* diff: both scans exist (store.c checked); one read snapshot. */
+	int	(*diff)(struct store *st, int64_t scan_a, int64_t scan_b,
+		    int64_t expiring_before, store_diff_cb *cb, void *arg);
 };
 
 extern const struct store_ops store_sqlite_ops;

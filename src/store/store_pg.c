@@ -1492,6 +1492,9 @@ pg_export_close(struct store *st, void *impl)
 	free(it);
 }
 
+static int pg_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg);
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -1505,4 +1508,205 @@ const struct store_ops store_pg_ops = {
 	.export_open = pg_export_open,
 	.export_next = pg_export_next,
 	.export_close = pg_export_close,
+	.diff = pg_diff,
 };
+
+/* ---- diff (store_diff()) ---- */
+
+/*
+ * The queries of store_sqlite.c's diff_sql[], in PostgreSQL's spelling
+ * (IS [NOT] DISTINCT FROM, string_agg, bytewise COLLATE "C", NULLs
+ * first as SQLite sorts them).  The same 19 columns.
+ */
+#define DIFF_NO_SERVER " NULL, NULL,"
+#define DIFF_NO_CLASS " NULL, NULL, NULL, NULL,"
+#define DIFF_NO_GRADE " NULL, NULL, NULL, NULL,"
+#define DIFF_NO_CTX " NULL, NULL,"
+#define DIFF_NO_CERT " NULL, NULL,"
+#define DIFF_NO_FINDING " NULL, NULL, NULL, NULL"
+#define DIFF_CTX(t) \
+	" (SELECT string_agg(DISTINCT mx_host, ' ' ORDER BY mx_host)" \
+	"   FROM domain_server l WHERE l.server_id = " t ".id)," \
+	" (SELECT count(DISTINCT domain_id) FROM domain_server l" \
+	"   WHERE l.server_id = " t ".id),"
+#define DIFF_LINKED(t) \
+	" EXISTS (SELECT 1 FROM domain_server l WHERE l.server_id = " t ".id)"
+#define DIFF_BOTH_SERVERS \
+	" FROM server a JOIN server b ON b.scan_id = $2" \
+	" AND b.address = a.address AND b.port = a.port" \
+	" WHERE a.scan_id = $1 AND" DIFF_LINKED("a") " AND" DIFF_LINKED("b")
+#define DIFF_BROKEN "('no-starttls', 'starttls-broken')"
+#define DIFF_BY_ADDRESS " ORDER BY b.address COLLATE \"C\", b.port"
+#define DIFF_FINDINGS(x, y) \
+	"SELECT d.name," DIFF_NO_SERVER DIFF_NO_GRADE DIFF_NO_CLASS \
+	DIFF_NO_CTX DIFF_NO_CERT " f.mx_host, f.finding, max(f.severity)," \
+	" min(f.detail)" \
+	" FROM finding f JOIN domain d ON d.id = f.domain_id" \
+	" JOIN domain o ON o.scan_id = " y " AND o.name = d.name" \
+	" WHERE d.scan_id = " x " AND NOT EXISTS (SELECT 1 FROM finding g" \
+	"   WHERE g.domain_id = o.id AND g.finding = f.finding" \
+	"   AND g.mx_host IS NOT DISTINCT FROM f.mx_host)" \
+	" GROUP BY d.name, f.mx_host, f.finding" \
+	" ORDER BY d.name COLLATE \"C\", f.mx_host COLLATE \"C\" NULLS FIRST," \
+	" f.finding COLLATE \"C\""
+
+static const char *const diff_sql[STORE_DIFF_KIND_COUNT] = {
+	[STORE_DIFF_DOMAIN_ADDED] =
+	    "SELECT d.name," DIFF_NO_SERVER " NULL, NULL, d.grade, d.score,"
+	    DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain d WHERE d.scan_id = $2 AND NOT EXISTS (SELECT 1"
+	    " FROM domain o WHERE o.scan_id = $1 AND o.name = d.name)"
+	    " ORDER BY d.name COLLATE \"C\"",
+	[STORE_DIFF_DOMAIN_REMOVED] =
+	    "SELECT d.name," DIFF_NO_SERVER " d.grade, d.score, NULL, NULL,"
+	    DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain d WHERE d.scan_id = $1 AND NOT EXISTS (SELECT 1"
+	    " FROM domain o WHERE o.scan_id = $2 AND o.name = d.name)"
+	    " ORDER BY d.name COLLATE \"C\"",
+	[STORE_DIFF_DOMAIN_GRADE] =
+	    "SELECT b.name," DIFF_NO_SERVER " a.grade, a.score, b.grade,"
+	    " b.score," DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain a JOIN domain b ON b.scan_id = $2 AND b.name = a.name"
+	    " WHERE a.scan_id = $1 AND a.grade IS DISTINCT FROM b.grade"
+	    " ORDER BY b.name COLLATE \"C\"",
+	[STORE_DIFF_SERVER_GRADE] =
+	    "SELECT NULL, b.address, b.port, a.grade, a.score, b.grade, b.score,"
+	    DIFF_NO_CLASS DIFF_CTX("b") DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.grade IS DISTINCT FROM b.grade"
+	    DIFF_BY_ADDRESS,
+	[STORE_DIFF_STARTTLS_LOST] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE " a.smtp_class,"
+	    " a.smtp_status, b.smtp_class, b.smtp_status," DIFF_CTX("b")
+	    DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.smtp_class = 'starttls-ok'"
+	    " AND b.smtp_class IN " DIFF_BROKEN DIFF_BY_ADDRESS,
+	[STORE_DIFF_STARTTLS_GAINED] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE " a.smtp_class,"
+	    " a.smtp_status, b.smtp_class, b.smtp_status," DIFF_CTX("b")
+	    DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.smtp_class IN " DIFF_BROKEN
+	    " AND b.smtp_class = 'starttls-ok'" DIFF_BY_ADDRESS,
+	[STORE_DIFF_CERT_EXPIRING] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE DIFF_NO_CLASS
+	    DIFF_CTX("b") " b.cert_not_after, b.cert_sha256," DIFF_NO_FINDING
+	    " FROM server b WHERE b.scan_id = $1 AND b.cert_not_after < $2"
+	    " AND" DIFF_LINKED("b")
+	    " ORDER BY b.cert_not_after, b.address COLLATE \"C\", b.port",
+	[STORE_DIFF_FINDING_APPEARED] = DIFF_FINDINGS("$2", "$1"),
+	[STORE_DIFF_FINDING_GONE] = DIFF_FINDINGS("$1", "$2"),
+};
+
+static int
+v_opt_int(const PGresult *r, int col)
+{
+	return PQgetisnull(r, 0, col) ? -1 : (int)v_int(r, 0, col);
+}
+
+struct diff_arg {
+	enum store_diff_kind	 kind;
+	store_diff_cb		*cb;
+	void			*arg;
+};
+
+static int
+diff_row(void *arg, const PGresult *r)
+{
+	struct diff_arg *d = arg;
+	struct store_diff_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.kind = d->kind;
+	row.domain = v_text(r, 0, 0);
+	row.address = v_text(r, 0, 1);
+	row.port = (unsigned)v_int(r, 0, 2);
+	row.grade_before = v_text(r, 0, 3);
+	row.score_before = v_opt_int(r, 4);
+	row.grade_after = v_text(r, 0, 5);
+	row.score_after = v_opt_int(r, 6);
+	row.class_before = v_text(r, 0, 7);
+	row.status_before = v_text(r, 0, 8);
+	row.class_after = v_text(r, 0, 9);
+	row.status_after = v_text(r, 0, 10);
+	row.mx_hosts = v_text(r, 0, 11) ? v_text(r, 0, 11) :
+	    (row.address != NULL ? "" : NULL);
+	row.domains = (uint64_t)v_int(r, 0, 12);
+	row.cert_not_after = v_int(r, 0, 13);
+	row.cert_sha256 = v_text(r, 0, 14);
+	row.mx_host = v_text(r, 0, 15);
+	row.finding = v_text(r, 0, 16);
+	row.severity = v_opt_int(r, 17);
+	row.detail = v_text(r, 0, 18);
+	return d->cb(d->arg, &row);
+}
+
+/*
+ * diff_stream - one diff query in single-row mode (see stream()), its
+ * parameters separate from the text as everywhere: unnamed, not
+ * prepared, as only `diff` runs them, once each.
+ */
+static int
+diff_stream(struct store *st, struct pg *g, const struct params *p,
+    struct diff_arg *d)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (!PQsendQueryParams(g->conn, diff_sql[d->kind], p->n, NULL, p->v,
+	    NULL, NULL, 0) || !PQsetSingleRowMode(g->conn)) {
+		drain(g);
+		return pg_fail(st, g, NULL, "cannot compare the scans");
+	}
+	while ((r = PQgetResult(g->conn)) != NULL) {
+		ExecStatusType s = PQresultStatus(r);
+
+		if (s == PGRES_SINGLE_TUPLE && rc == 0) {
+			if (diff_row(d, r) == -1) {
+				PGcancel *c = PQgetCancel(g->conn);
+				char buf[256];
+
+				rc = store_set_error(st, "stopped");
+				if (c != NULL) {
+					PQcancel(c, buf, sizeof(buf));
+					PQfreeCancel(c);
+				}
+			}
+		} else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK &&
+		    rc == 0) {
+			rc = pg_fail(st, g, r, "cannot compare the scans");
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+static int
+pg_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg)
+{
+	struct pg *g = store_impl(st);
+	struct diff_arg d = { 0, cb, arg };
+	struct params p;
+	int k;
+
+	/* One snapshot for every query, even while scans write. */
+	if (exec(st, g, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	    "cannot read") == -1)
+		return -1;
+	for (k = 0; k < STORE_DIFF_KIND_COUNT; k++) {
+		memset(&p, 0, sizeof(p));
+		/* The expiry query takes (B, limit); the others (A, B). */
+		if (k == STORE_DIFF_CERT_EXPIRING) {
+			p_int(&p, scan_b);
+			p_int(&p, expiring_before);
+		} else {
+			p_int(&p, scan_a);
+			p_int(&p, scan_b);
+		}
+		d.kind = (enum store_diff_kind)k;
+		if (diff_stream(st, g, &p, &d) == -1) {
+			PQclear(PQexec(g->conn, "ROLLBACK"));
+			return -1;
+		}
+	}
+	return exec(st, g, "COMMIT", "cannot read");
+}

@@ -1096,6 +1096,9 @@ sq_export_close(struct store *st, void *impl)
 	free(it);
 }
 
+static int sq_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg);
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -1109,4 +1112,178 @@ const struct store_ops store_sqlite_ops = {
 	.export_open = sq_export_open,
 	.export_next = sq_export_next,
 	.export_close = sq_export_close,
+	.diff = sq_diff,
 };
+
+/* ---- diff (store_diff()) ---- */
+
+/*
+ * Every diff query returns the same 19 columns (NULL where a kind has
+ * nothing), so one decoder serves all: domain, address, port,
+ * grade_before, score_before, grade_after, score_after, class_before,
+ * status_before, class_after, status_after, mx_hosts, domains,
+ * cert_not_after, cert_sha256, mx_host, finding, severity, detail.
+ * ?1: scan A, ?2: scan B, ?3: the expiry limit.
+ */
+#define DIFF_NO_SERVER " NULL, NULL,"
+#define DIFF_NO_CLASS " NULL, NULL, NULL, NULL,"
+#define DIFF_NO_GRADE " NULL, NULL, NULL, NULL,"
+#define DIFF_NO_CTX " NULL, NULL,"
+#define DIFF_NO_CERT " NULL, NULL,"
+#define DIFF_NO_FINDING " NULL, NULL, NULL, NULL"
+/* The MX names that reach server T in its scan, and how many domains. */
+#define DIFF_CTX(t) \
+	" (SELECT group_concat(mx_host, ' ') FROM (SELECT DISTINCT mx_host" \
+	"   FROM domain_server l WHERE l.server_id = " t ".id ORDER BY mx_host))," \
+	" (SELECT count(DISTINCT domain_id) FROM domain_server l" \
+	"   WHERE l.server_id = " t ".id),"
+#define DIFF_LINKED(t) \
+	" EXISTS (SELECT 1 FROM domain_server l WHERE l.server_id = " t ".id)"
+/* Servers of A and B with the same address and port, both linked. */
+#define DIFF_BOTH_SERVERS \
+	" FROM server a JOIN server b ON b.scan_id = ?2" \
+	" AND b.address = a.address AND b.port = a.port" \
+	" WHERE a.scan_id = ?1 AND" DIFF_LINKED("a") " AND" DIFF_LINKED("b")
+#define DIFF_BROKEN "('no-starttls', 'starttls-broken')"
+/* Findings of domain D (scan X) that its namesake in scan Y lacks. */
+#define DIFF_FINDINGS(x, y) \
+	"SELECT d.name," DIFF_NO_SERVER DIFF_NO_GRADE DIFF_NO_CLASS \
+	DIFF_NO_CTX DIFF_NO_CERT " f.mx_host, f.finding, max(f.severity)," \
+	" min(f.detail)" \
+	" FROM finding f JOIN domain d ON d.id = f.domain_id" \
+	" JOIN domain o ON o.scan_id = " y " AND o.name = d.name" \
+	" WHERE d.scan_id = " x " AND NOT EXISTS (SELECT 1 FROM finding g" \
+	"   WHERE g.domain_id = o.id AND g.finding = f.finding" \
+	"   AND g.mx_host IS f.mx_host)" \
+	" GROUP BY d.name, f.mx_host, f.finding" \
+	" ORDER BY d.name, f.mx_host, f.finding"
+
+static const char *const diff_sql[STORE_DIFF_KIND_COUNT] = {
+	[STORE_DIFF_DOMAIN_ADDED] =
+	    "SELECT d.name," DIFF_NO_SERVER " NULL, NULL, d.grade, d.score,"
+	    DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain d WHERE d.scan_id = ?2 AND NOT EXISTS (SELECT 1"
+	    " FROM domain o WHERE o.scan_id = ?1 AND o.name = d.name)"
+	    " ORDER BY d.name",
+	[STORE_DIFF_DOMAIN_REMOVED] =
+	    "SELECT d.name," DIFF_NO_SERVER " d.grade, d.score, NULL, NULL,"
+	    DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain d WHERE d.scan_id = ?1 AND NOT EXISTS (SELECT 1"
+	    " FROM domain o WHERE o.scan_id = ?2 AND o.name = d.name)"
+	    " ORDER BY d.name",
+	[STORE_DIFF_DOMAIN_GRADE] =
+	    "SELECT b.name," DIFF_NO_SERVER " a.grade, a.score, b.grade,"
+	    " b.score," DIFF_NO_CLASS DIFF_NO_CTX DIFF_NO_CERT DIFF_NO_FINDING
+	    " FROM domain a JOIN domain b ON b.scan_id = ?2 AND b.name = a.name"
+	    " WHERE a.scan_id = ?1 AND a.grade IS NOT b.grade ORDER BY b.name",
+	[STORE_DIFF_SERVER_GRADE] =
+	    "SELECT NULL, b.address, b.port, a.grade, a.score, b.grade, b.score,"
+	    DIFF_NO_CLASS DIFF_CTX("b") DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.grade IS NOT b.grade"
+	    " ORDER BY b.address, b.port",
+	[STORE_DIFF_STARTTLS_LOST] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE " a.smtp_class,"
+	    " a.smtp_status, b.smtp_class, b.smtp_status," DIFF_CTX("b")
+	    DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.smtp_class = 'starttls-ok'"
+	    " AND b.smtp_class IN " DIFF_BROKEN " ORDER BY b.address, b.port",
+	[STORE_DIFF_STARTTLS_GAINED] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE " a.smtp_class,"
+	    " a.smtp_status, b.smtp_class, b.smtp_status," DIFF_CTX("b")
+	    DIFF_NO_CERT DIFF_NO_FINDING
+	    DIFF_BOTH_SERVERS " AND a.smtp_class IN " DIFF_BROKEN
+	    " AND b.smtp_class = 'starttls-ok' ORDER BY b.address, b.port",
+	[STORE_DIFF_CERT_EXPIRING] =
+	    "SELECT NULL, b.address, b.port," DIFF_NO_GRADE DIFF_NO_CLASS
+	    DIFF_CTX("b") " b.cert_not_after, b.cert_sha256," DIFF_NO_FINDING
+	    " FROM server b WHERE b.scan_id = ?2 AND b.cert_not_after < ?3"
+	    " AND" DIFF_LINKED("b")
+	    " ORDER BY b.cert_not_after, b.address, b.port",
+	[STORE_DIFF_FINDING_APPEARED] = DIFF_FINDINGS("?2", "?1"),
+	[STORE_DIFF_FINDING_GONE] = DIFF_FINDINGS("?1", "?2"),
+};
+
+static int
+opt_int(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(s, i);
+}
+
+/* diff_kind - run one diff query, each row to cb.  0, or -1. */
+static int
+diff_kind(struct store *st, struct sq *q, enum store_diff_kind kind,
+    int64_t scan_a, int64_t scan_b, int64_t expiring_before,
+    store_diff_cb *cb, void *arg)
+{
+	struct store_diff_row row;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, diff_sql[kind], -1, &s, NULL) != SQLITE_OK)
+		return sq_fail(st, q->db, "cannot compare the scans");
+	sqlite3_bind_int64(s, 1, scan_a);
+	sqlite3_bind_int64(s, 2, scan_b);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int64(s, 3, expiring_before);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.kind = kind;
+		row.domain = opt_text(s, 0);
+		row.address = opt_text(s, 1);
+		row.port = (unsigned)sqlite3_column_int(s, 2);
+		row.grade_before = opt_text(s, 3);
+		row.score_before = opt_int(s, 4);
+		row.grade_after = opt_text(s, 5);
+		row.score_after = opt_int(s, 6);
+		row.class_before = opt_text(s, 7);
+		row.status_before = opt_text(s, 8);
+		row.class_after = opt_text(s, 9);
+		row.status_after = opt_text(s, 10);
+		row.mx_hosts = opt_text(s, 11) ? col_text(s, 11) :
+		    (row.address != NULL ? "" : NULL);
+		row.domains = (uint64_t)sqlite3_column_int64(s, 12);
+		row.cert_not_after = sqlite3_column_int64(s, 13);
+		row.cert_sha256 = opt_text(s, 14);
+		row.mx_host = opt_text(s, 15);
+		row.finding = opt_text(s, 16);
+		row.severity = opt_int(s, 17);
+		row.detail = opt_text(s, 18);
+		if (cb(arg, &row) == -1) {
+			sqlite3_finalize(s);
+			return store_set_error(st, "stopped");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(st, q->db, "cannot compare the scans");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/*
+ * sq_diff - the queries are prepared here, not at open: only `diff` runs
+ * them, once each.  One read transaction: a consistent snapshot while a
+ * scan writes.
+ */
+static int
+sq_diff(struct store *st, int64_t scan_a, int64_t scan_b,
+    int64_t expiring_before, store_diff_cb *cb, void *arg)
+{
+	struct sq *q = store_impl(st);
+	int k;
+
+	if (exec(st, q->db, "BEGIN", "cannot read") == -1)
+		return -1;
+	for (k = 0; k < STORE_DIFF_KIND_COUNT; k++) {
+		if (diff_kind(st, q, (enum store_diff_kind)k, scan_a, scan_b,
+		    expiring_before, cb, arg) == -1) {
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	return 0;
+}

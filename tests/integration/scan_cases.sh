@@ -188,6 +188,23 @@ exclude)
     jqe "[.mx[] | select(.host == \"mx2.$Z\") | .addresses[0].smtp.status] == [\"tls-ok\"]" "mx2 scanned"
     out=$(jq -c "select(.domain == \"plain.$Z\")" "$work/out.jsonl")
     jqe '.mx[0].addresses[0].smtp.status == "not-tested"' "127.0.1.3 excluded"
+    # The exclude list's content is part of the scan's identity (options).
+    out=$("$mailtls" stats --db "$work/db" --json)
+    jqe '.scan.options | test(" exclude=[0-9a-f]{64}$")' "exclude digest in the identity"
+    ident1=$(echo "$out" | jq -r .scan.options)
+    # The same entries, respelled and reordered: the same identity.
+    printf '%s
+' "# again" "wild.$Z." "127.0.1.3/32" "MX:MX1.$Z" > "$work/exclude2"
+    scan --allow-reserved --quick --exclude "$work/exclude2" --db "$work/db" "$work/list"
+    expect_rc 0
+    [ "$("$mailtls" stats --db "$work/db" --json | jq -r .scan.options)" = "$ident1" ] \
+        || fail "the same exclude entries gave another identity"
+    # One entry more: another identity.
+    echo "192.0.2.1" >> "$work/exclude2"
+    scan --allow-reserved --quick --exclude "$work/exclude2" --db "$work/db" "$work/list"
+    expect_rc 0
+    [ "$("$mailtls" stats --db "$work/db" --json | jq -r .scan.options)" != "$ident1" ] \
+        || fail "another exclude list kept the identity"
     # A bad exclude line is fatal: skipping it would scan someone who opted out.
     printf '%s\n' "300.1.2.3/8" > "$work/bad-exclude"
     scan --exclude "$work/bad-exclude" --db "$work/db3" "$work/list"

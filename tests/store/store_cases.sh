@@ -3,7 +3,7 @@
 # check --db`, `stats` and `export` on SQLite and on the private PostgreSQL
 # server of pg.sh.
 #
-#   store_cases.sh CASE BACKEND MAILTLS STORE_FILL TEST_STORE PG_DIR WORK LAB_DIR
+#   store_cases.sh CASE BACKEND MAILTLS STORE_FILL TEST_STORE PG_DIR WORK LAB_DIR [TCP_RELAY]
 #
 # BACKEND: sqlite or pg.  CASE:
 #   api       the store's unit cases (test_store) against PostgreSQL
@@ -17,6 +17,10 @@
 #   baduri    (pg) refused connection, wrong password, no such database,
 #             not a mailtls database, malformed URI; passwords never shown
 #   lab       `check --db` against the test lab's servers (needs the lab)
+#   diff      `mailtls diff` of two real scans of the lab, between which
+#             servers change (tcp_relay, the 9th argument, puts lab
+#             servers behind one address and swaps them): every class of
+#             difference, text and JSON (needs the lab)
 #
 # store_fill writes the way `mailtls scan` will (scan_begin/resume, batches,
 # finish) with realistic results: d00000000.example ..., 3 addresses per
@@ -26,6 +30,7 @@
 set -u
 
 case_name=$1 backend=$2 mailtls=$3 fill=$4 api=$5 pgdir=$6 work=$7 lab=${8:-}
+relay=${9:-}
 label="$case_name/$backend"
 fail() { echo "FAIL [$label]: $*" >&2; exit 1; }
 
@@ -415,8 +420,131 @@ case_lab() {
     jqe '.[2].cert_verify_error == "certificate has expired" and .[2].mx_hosts == ["expired-mx.mailtls.test"]'
 }
 
+# start_relay PAIR... - tcp_relay with LISTEN=TARGET pairs, up when its
+# pid file appears; stop_relay ends it.
+relay_pid=
+start_relay() {
+    rm -f "$work/relay.pid"
+    "$relay" --pidfile "$work/relay.pid" --log "$work/relay.log" "$@" 2>>"$work/relay.err" &
+    relay_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$work/relay.pid" ] && return 0
+        kill -0 "$relay_pid" 2>/dev/null || fail "tcp_relay did not start: $(cat "$work/relay.err")"
+        sleep 0.05
+    done
+    fail "tcp_relay did not start in 5 s"
+}
+stop_relay() {
+    [ -n "$relay_pid" ] || return 0
+    kill "$relay_pid" 2>/dev/null
+    wait "$relay_pid" 2>/dev/null
+    relay_pid=
+}
+
+# Two scans of the lab through tcp_relay on PORT (one per backend: the
+# sqlite and pg cases may run at once).  Between them the relay swaps
+# what stands behind two addresses:
+#   127.0.1.2 (implicit, cname -> alias -> mx2): mx2, then plain-mx:
+#       STARTTLS lost, server and domain grades fall, no-starttls appears
+#   127.0.1.3 (plain): plain-mx, then expired-mx: STARTTLS gained, an
+#       expired certificate, no-starttls gone, cert-expired appears
+#   127.0.1.4 (wrongname): wrongname-mx both times: no change (its
+#       certificate, valid for years, only shows with a long --expiring)
+# and the lists differ: nullmx only in the first, nxdomain only in the
+# second.
+case_diff() {
+    [ -r "$lab/lab.env" ] || fail "the lab is not running ($lab/lab.env missing)"
+    [ -x "$relay" ] || fail "tcp_relay not given"
+    # shellcheck source=/dev/null
+    . "$lab/lab.env"
+    local port=2626 z=$LAB_ZONE scan_opts
+    [ "$backend" = pg ] && port=2636
+    scan_opts=(--resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" --ca-file "$LAB_CA"
+               --port "$port" --ehlo client.mailtls.test --allow-reserved --quick
+               --retries 0)
+    trap 'stop_relay; chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"' EXIT
+    new_db
+    printf '%s\n' implicit cname plain wrongname nullmx | sed "s/\$/.$z/" > "$work/list1"
+    printf '%s\n' implicit cname plain wrongname nxdomain | sed "s/\$/.$z/" > "$work/list2"
+
+    start_relay 127.0.1.2:$port=127.0.1.2:$LAB_PORT 127.0.1.3:$port=127.0.1.3:$LAB_PORT \
+        127.0.1.4:$port=127.0.1.4:$LAB_PORT
+    mt scan "${scan_opts[@]}" --db "$db" "$work/list1"
+    [ "$rc" -eq 0 ] || fail "scan 1: rc $rc: $(cat "$err")"
+    stop_relay
+    start_relay 127.0.1.2:$port=127.0.1.3:$LAB_PORT 127.0.1.3:$port=127.0.1.5:$LAB_PORT \
+        127.0.1.4:$port=127.0.1.4:$LAB_PORT
+    mt scan "${scan_opts[@]}" --db "$db" "$work/list2"
+    [ "$rc" -eq 0 ] || fail "scan 2: rc $rc: $(cat "$err")"
+    stop_relay
+
+    mt diff --db "$db" --json 1 2
+    [ "$rc" -eq 0 ] || fail "diff --json: rc $rc: $(cat "$err")"
+    [ ! -s "$err" ] || fail "diff printed: $(cat "$err")"
+    jqe '.schema == 1 and .from.id == 1 and .to.id == 2 and .expiring_days == 30'
+    jqe ".domains_added == [{\"domain\": \"nxdomain.$z\", \"grade\": null, \"score\": null}]"
+    jqe ".domains_removed | map(.domain) == [\"nullmx.$z\"]"
+    # Domain grades: the two behind 127.0.1.2 fall to F; plain changes too.
+    jqe ".domain_grades | map(.domain) == [\"cname.$z\", \"implicit.$z\", \"plain.$z\"]"
+    jqe '.domain_grades | map(select(.domain | startswith("plain") | not)) | all(.grade_before != "F" and .grade_after == "F")'
+    jqe '.server_grades | map("\(.address):\(.port)") | index("127.0.1.2:'$port'") != null'
+    jqe '.server_grades | map(.address) | index("127.0.1.4") == null'
+    jqe ".starttls_lost == [{\"address\": \"127.0.1.2\", \"port\": $port,
+        \"class_before\": \"starttls-ok\", \"class_after\": \"no-starttls\",
+        \"status_before\": \"tls-ok\", \"status_after\": \"no-starttls\",
+        \"mx_hosts\": [\"alias.$z\", \"implicit.$z\"], \"domains\": 2}]"
+    jqe ".starttls_gained | length == 1 and .[0].address == \"127.0.1.3\" and .[0].class_after == \"starttls-ok\""
+    jqe ".starttls_gained[0].class_before == \"no-starttls\" and .starttls_gained[0].mx_hosts == [\"plain-mx.$z\"]"
+    jqe '.certificates_expiring | length == 1 and .[0].address == "127.0.1.3"'
+    jqe '.certificates_expiring[0] | .expired and .not_after == "2021-01-01T00:00:00Z" and .days_left < -365'
+    jqe ".findings_appeared | map(select(.finding == \"no-starttls\")) | map([.domain, .mx_host]) == [[\"cname.$z\", \"alias.$z\"], [\"implicit.$z\", \"implicit.$z\"]]"
+    jqe ".findings_appeared | map(select(.finding == \"cert-expired\")) | map(.domain) == [\"plain.$z\"]"
+    jqe ".findings_gone | map(select(.finding == \"no-starttls\")) | map([.domain, .mx_host, .severity]) == [[\"plain.$z\", \"plain-mx.$z\", \"critical\"]]"
+    jqe "[.findings_appeared[], .findings_gone[]] | map(.domain) | index(\"wrongname.$z\") == null"
+    jqe '.counts.starttls_lost == 1 and .counts.domains_added == 1 and .counts.findings_appeared == (.findings_appeared | length)'
+
+    # A long --expiring reaches wrongname's certificate (the lab's leaves
+    # are valid for years); 0 keeps only what has expired.
+    mt diff --db "$db" --json --expiring 36500 1 2
+    jqe '.certificates_expiring | map(.address) == ["127.0.1.3", "127.0.1.4"]'
+    jqe '.certificates_expiring[1] | (.expired | not) and .days_left > 30 and .mx_hosts == ["wrongname-mx.'$z'"]'
+    mt diff --db "$db" --json --expiring 0 1 2
+    jqe '.certificates_expiring | map(.address) == ["127.0.1.3"]'
+    # The other way round, everything swaps sides.
+    mt diff --db "$db" --json 2 1
+    jqe "(.domains_added | map(.domain)) == [\"nullmx.$z\"] and (.domains_removed | map(.domain)) == [\"nxdomain.$z\"]"
+    jqe '(.starttls_gained | map(.address)) == ["127.0.1.2"] and (.starttls_lost | map(.address)) == ["127.0.1.3"]'
+    # Same scan: nothing but the certificates.
+    mt diff --db "$db" --json 2 2
+    jqe '.counts | .domains_added + .domains_removed + .domain_grades + .server_grades + .starttls_lost + .starttls_gained + .findings_appeared + .findings_gone == 0'
+
+    # Text for people: the same facts.
+    mt diff --db "$db" 1 2
+    [ "$rc" -eq 0 ] || fail "diff: rc $rc: $(cat "$err")"
+    echo "$out" | grep -q "^Scan 1 (started .*, 5 domains) -> scan 2 (started .*, 5 domains)$" || { echo "$out" >&2; fail "text heading"; }
+    echo "$out" | sed -n '/^STARTTLS lost$/,/^$/p' | grep -q "^  127.0.1.2:$port  tls-ok -> no-starttls  (2 domains; MX alias.$z implicit.$z)$" \
+        || { echo "$out" >&2; fail "text: STARTTLS lost"; }
+    echo "$out" | sed -n '/^Certificates expiring/,/^$/p' | grep -q "^  127.0.1.3:$port  expired 2021-01-01" \
+        || { echo "$out" >&2; fail "text: expiring"; }
+    echo "$out" | grep -q "^Summary: domains_added 1, domains_removed 1, domain_grades 3," \
+        || { echo "$out" >&2; fail "text: summary"; }
+
+    # Bad input: one line, exit 2.
+    mt diff --db "$db" 1
+    expect_error 2 "two scan ids expected"
+    mt diff --db "$db" 1 x
+    expect_error 2 "x: not a scan id"
+    mt diff --db "$db" 1 9
+    expect_error 2 "no scan 9"
+    mt diff --db "$db" --expiring -3 1 2
+    expect_error 2 "--expiring -3: not a number of days"
+    mt diff --db "$work/none.db" 1 2
+    expect_error 2 "no such database"
+}
+
 case $case_name in
     api) case_api ;;
+    diff) case_diff ;;
     cli) case_cli ;;
     check) case_check ;;
     kill) case_kill ;;

@@ -27,6 +27,7 @@
 #include "dns/dns_name.h"
 #include "scan/scan_exclude.h"
 #include "scan/scan_input.h"
+#include "store/store.h"
 #include "util/netaddr.h"
 #include "util/punycode.h"
 
@@ -687,8 +688,17 @@ test_list_duplicates_and_hash(void **state)
 	assert_names(&l.in, NAMES("example.org", "xn--bcher-kva.example",
 	    "mail.example.net"));
 	assert_int_equal(l.in.duplicates, 4);
+	/* sha256("example.org\nxn--bcher-kva.example\nmail.example.net\n") */
 	assert_string_equal(l.in.sha256,
-	    "e856feadef6c29a6aa9c88af068ee359e489c8556c3d4e88a63cf2565080335c");
+	    "3ccca23104d22e00af4cc28b35b03a105188e6a2abc5f0d6d04783bdc0756cda");
+	/* The store's digest of the same list is the same identity. */
+	{
+		char hex[STORE_SHA256_HEX];
+
+		assert_int_equal(store_digest_names((const char *const *)
+		    l.in.names, l.in.count, hex), 0);
+		assert_string_equal(hex, l.in.sha256);
+	}
 
 	/* Comments, case, blanks, invalid lines and repeats: same identity. */
 	load(&again, "# v2\nExample.Org\n\nxn--bcher-kva.example\nbad..name\n"
@@ -933,6 +943,53 @@ exclude_from(const char *text, int want_rc, char **errout)
 	else
 		free(err);
 	return ex;
+}
+
+/* The exclude list's identity: its entries, not their spelling or order. */
+static void
+test_exclude_digest(void **state)
+{
+	struct scan_exclude *a, *b;
+	char da[65], db[65];
+
+	(void)state;
+	a = exclude_from(
+	    "example.org\n"
+	    "bücher.example\n"
+	    "mx:mx.example.net\n"
+	    "192.0.2.7/24\n"
+	    "2001:db8::/32\n", 0, NULL);
+	b = exclude_from(
+	    "# reordered, respelled, repeated\n"
+	    "2001:DB8::1/32\n"
+	    "MX: MX.Example.Net.\n"
+	    "*.EXAMPLE.org\n"
+	    "::ffff:192.0.2.0/120\n"
+	    "xn--bcher-kva.example\n"
+	    "example.org\n", 0, NULL);
+	assert_int_equal(scan_exclude_digest(a, da), 0);
+	assert_int_equal(scan_exclude_digest(b, db), 0);
+	/* sha256 of the sorted canonical entries, each with "\n". */
+	assert_string_equal(da,
+	    "5f1845fa026efd92dbff111bd119dcc720e5e5898b1bff6b6beaba8f23cd29d1");
+	assert_string_equal(db, da);
+	/* One entry more: another identity. */
+	assert_int_equal(scan_exclude_add(b, "198.51.100.1", &(const char *){
+	    NULL }), 0);
+	assert_int_equal(scan_exclude_digest(b, db), 0);
+	assert_string_not_equal(db, da);
+	/* "mx:" is not the same entry as the plain name. */
+	scan_exclude_free(b);
+	b = exclude_from("example.org\nbücher.example\nmx.example.net\n"
+	    "192.0.2.0/24\n2001:db8::/32\n", 0, NULL);
+	assert_int_equal(scan_exclude_digest(b, db), 0);
+	assert_string_not_equal(db, da);
+	/* Empty: the digest of nothing. */
+	assert_int_equal(scan_exclude_digest(NULL, db), 0);
+	assert_string_equal(db, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	scan_exclude_free(a);
+	scan_exclude_free(b);
 }
 
 static void
@@ -1203,6 +1260,7 @@ main(void)
 		cmocka_unit_test(test_shard_key_and_parse),
 		cmocka_unit_test(test_list_files),
 		cmocka_unit_test(test_exclude_names),
+		cmocka_unit_test(test_exclude_digest),
 		cmocka_unit_test(test_exclude_networks),
 		cmocka_unit_test(test_exclude_errors_are_fatal),
 	};
