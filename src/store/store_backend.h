@@ -191,6 +191,11 @@ struct store_ops {
 		    enum store_per per);
 	int	(*export_next)(struct store *st, void *it, struct store_row *row);
 	void	(*export_close)(struct store *st, void *it);
+	/* the web's lookups (store.h); scan_id exists or not, no error. */
+	int	(*domain_report)(struct store *st, int64_t scan_id,
+		    const char *name, struct store_report *out);
+	int	(*recent)(struct store *st, int64_t scan_id, size_t limit,
+		    struct store_recent **out, size_t *n);
 };
 
 extern const struct store_ops store_sqlite_ops;
