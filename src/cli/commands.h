@@ -26,6 +26,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 /* cmd_scan.c: `mailtls scan` (usage in the file); version: the program's. */
 int cmd_scan(int argc, char **argv, const char *version);
+/* cmd_serve.c: `mailtls serve` (usage in the file; src/web). */
+int cmd_serve(int argc, char **argv, const char *version);
 
 /* ---- shared (cmd_store.c) ---- */
 
