@@ -266,11 +266,30 @@ reason(int status)
 	}
 }
 
+/*
+ * reply - send status with body b.  evhttp (2.1) would send a HEAD
+ * response's body too: the body is dropped here, its length kept.
+ */
+static void
+reply(struct evhttp_request *req, int status, struct evbuffer *b)
+{
+	if (b != NULL &&
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		char len[24];
+
+		snprintf(len, sizeof(len), "%zu", evbuffer_get_length(b));
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Content-Length", len);
+		evbuffer_drain(b, evbuffer_get_length(b));
+	}
+	evhttp_send_reply(req, status, reason(status), b);
+}
+
 static void
 send_html(struct evhttp_request *req, int status, struct evbuffer *b)
 {
 	headers(req, "text/html; charset=utf-8", 0);
-	evhttp_send_reply(req, status, reason(status), b);
+	reply(req, status, b);
 }
 
 /* send_json - j (stolen) as the body. */
@@ -287,7 +306,7 @@ send_json(struct evhttp_request *req, int status, json_t *j)
 		evbuffer_add(b, text, strlen(text));
 		evbuffer_add(b, "\n", 1);
 		headers(req, "application/json", 0);
-		evhttp_send_reply(req, status, reason(status), b);
+		reply(req, status, b);
 	}
 	free(text);
 	json_decref(j);
@@ -481,7 +500,7 @@ route_check(struct web *w, struct evhttp_request *req, const struct web_path *p,
 		snprintf(age, sizeof(age), "%lld", (long long)(now - rep.checked_at));
 		headers(req, "application/json", 0);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Age", age);
-		evhttp_send_reply(req, 200, "OK", b);
+		reply(req, 200, b);
 		evbuffer_free(b);
 	} else {
 		json_error_t jerr;
@@ -567,7 +586,7 @@ route_style(struct evhttp_request *req)
 	evbuffer_add_reference(b, web_style_css, strlen(web_style_css), NULL,
 	    NULL);
 	headers(req, "text/css; charset=utf-8", 1);
-	evhttp_send_reply(req, 200, "OK", b);
+	reply(req, 200, b);
 	evbuffer_free(b);
 }
 
