@@ -345,6 +345,25 @@ options)
     [ "$rc" -eq 2 ] && grep -q "cannot listen" "$work/e" || fail "a port in use: exit $rc: $(cat "$work/e")"
     stop
     ;;
+browser)
+    # Headless Chromium: the form, the progress page, the result, /stats,
+    # a hostile banner (tests/web/browser.cjs); screenshots into $ARTIFACTS.
+    npm_dir=${MAILTLS_NPM:-/var/cache/mailtls-lab/npm}
+    command -v node >/dev/null || fail "node is not installed (scripts/deps.sh)"
+    [ -x /usr/bin/chromium ] || fail "chromium is not installed (scripts/deps.sh)"
+    [ -d "$npm_dir/node_modules/playwright-core" ] \
+        || fail "playwright-core is not in $npm_dir (scripts/deps.sh)"
+    artifacts=${ARTIFACTS:-$workroot/artifacts}
+    mkdir -p "$artifacts"
+    serve --allow-private --db "$work/db"
+    MAILTLS_NPM=$npm_dir HOME=$work timeout 240 node "$(dirname "$0")/browser.cjs" \
+        "$base" "weakdh.$Z" C dh-group-too-small "evil-markup.$Z" "$artifacts" \
+        || fail "the browser test failed"
+    for f in report-desktop report-phone stats-desktop stats-phone evil-banner; do
+        [ -s "$artifacts/$f.png" ] || fail "screenshot $f.png missing"
+    done
+    stop
+    ;;
 *)
     fail "unknown case"
     ;;
