@@ -3,7 +3,7 @@
  *
  *   mailtls serve [--listen HOST:PORT] [--db URI] [--allow-private]
  *                 [--cache SECONDS] [--max-checks N] [--rate N]
- *                 [--scan N] [check options] 
+ *                 [--scan N] [check options]
  *
  * Like `scan`, everything that can be wrong with the invocation (options,
  * the database, the resolver, the listen address) is found before the
@@ -229,8 +229,12 @@ cmd_serve(int argc, char **argv, const char *version)
 		free(rest);
 		return 2;
 	}
-	if (o.json)
-		cmd_fail("serve: --json does not apply (the API is /api/...)");
+	if (o.json) {
+		cmd_fail("serve: --json does not apply (the JSON API is under "
+		    "/api/, see docs/web.md)");
+		free(rest);
+		return 2;
+	}
 	if ((env.store = cmd_store_open(o.db ? o.db : STORE_DEFAULT_URI,
 	    STORE_OPEN_WRITE, shown)) == NULL)
 		goto done;

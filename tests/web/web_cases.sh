@@ -32,6 +32,7 @@ Z=$LAB_ZONE
 mkdir -p "$workroot"
 work=$(mktemp -d "$workroot/$case_name.XXXXXX")
 pid=
+method_path=
 cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid"
@@ -182,15 +183,18 @@ routes)
     ;;
 check)
     # A lab domain end to end: 202 while it runs, then the report, cached.
-    serve --allow-private --db "$work/db"
+    # While a check runs (evil-silent never greets: --timeout 3 s).
+    serve --allow-private --db "$work/db" --timeout 3
+    s=evil-silent.$Z
+    at "/api/check/$s"; get "/api/check/$s"; expect 202 application/json
+    jqe ".domain == \"$s\" and .status == \"running\" and (.elapsed_ms | type == \"number\")"
+    [ -n "$(header Retry-After)" ] || fail "202 without Retry-After"
+    at "/check/$s (running)"; get "/check/$s"; html_common
+    has '<meta http-equiv="refresh" content="2">' "the progress page does not reload itself"
+    has '<progress' ; has "Checking <span class=\"domain\">$s</span>"
+    at "/api/status/$s"; get "/api/status/$s"; expect 200 application/json; jqe '.state == "running"'
     d=weakdh.$Z
     at "/api/check/$d"; get "/api/check/$d"; expect 202 application/json
-    jqe ".domain == \"$d\" and .status == \"running\" and (.elapsed_ms | type == \"number\")"
-    [ -n "$(header Retry-After)" ] || fail "202 without Retry-After"
-    at "/check/$d (running)"; get "/check/$d"; html_common
-    has '<meta http-equiv="refresh" content="2">' "the progress page does not reload itself"
-    has '<progress' ; has "Checking <span class=\"domain\">$d</span>"
-    at "/api/status/$d"; get "/api/status/$d"; expect 200 application/json; jqe '.state == "running"'
     wait_done "$d"
     at "/api/check/$d (done)"; expect 200 application/json
     [ -n "$(header Age)" ] || fail "no Age header"
@@ -223,10 +227,11 @@ check)
     at /; get /; html_common; has "href=\"/check/$d\"" "recent results list the domain"
     has '<span class="grade g-c sm">C</span>'
     # /api/stats is `mailtls stats --json` of the same database.
+    wait_done "$s"
     at /api/stats; get /api/stats; expect 200 application/json; api=$body
     cli=$("$mailtls" stats --json --db "$work/db") || fail "stats --json failed"
     [ "$(echo "$cli" | jq -S .)" = "$(echo "$api" | jq -S .)" ] || fail "/api/stats differs from stats --json"
-    body=$api; jqe '.domains.processed == 1 and .scan.input_path == "web"'
+    body=$api; jqe '.domains.processed == 2 and .scan.input_path == "web"'
     at /stats; get /stats; html_common
     has '<svg class="chart"'; has 'Grades of domains'; has 'STARTTLS adoption'
     has 'TLS versions negotiated'; has '<rect class="bar bar-c"'
@@ -255,16 +260,17 @@ revalidate)
 shared-and-limits)
     # --rate 2: a client starts two checks a minute; asking for a running
     # check again is free (shared); the third new check is 429.
-    serve --allow-private --db "$work/db" --rate 2 --quick
-    get "/api/check/good.$Z"; expect 202
-    get "/api/check/good.$Z"; expect 202
-    get "/check/good.$Z"; expect 200 text/html
-    get "/api/check/plain.$Z"; expect 202
+    # evil-silent never greets: its check runs for --timeout (3 s).
+    serve --allow-private --db "$work/db" --rate 2 --quick --timeout 3
+    at '1st check'; get "/api/check/evil-silent.$Z"; expect 202
+    at 'shared'; get "/api/check/evil-silent.$Z"; expect 202
+    get "/check/evil-silent.$Z"; expect 200 text/html; has '<progress'
+    at '2nd check'; get "/api/check/plain.$Z"; expect 202
     at '3rd check'; get "/api/check/wild.$Z"; expect 429 application/json
     jqe '.error == "rate-limited"'
     [ "$(header Retry-After)" -ge 1 ] 2>/dev/null || fail "429 without Retry-After"
     at '3rd check html'; get "/check/wild.$Z"; expect 429 text/html
-    wait_done "good.$Z"; wait_done "plain.$Z"
+    wait_done "evil-silent.$Z"; wait_done "plain.$Z"
     stop
     # --max-checks 1: while one check runs, a second is 503.
     serve --allow-private --db "$work/db2" --max-checks 1 --timeout 4 --quick
@@ -328,9 +334,9 @@ options)
     # Bad invocations: one line, exit 2, before anything listens.
     for args in "--listen nope" "--listen 127.0.0.1:0" "--listen 127.0.0.1:99999" \
                 "--cache x" "--max-checks 0" "--rate -1" "--scan 0" "--bogus" \
-                "extra-operand" "--db $work/no/such/dir/x.db"; do
+                "extra-operand" "--json" "--db $work/no/such/dir/x.db"; do
         # shellcheck disable=SC2086
-        "$mailtls" serve $args >"$work/o" 2>"$work/e"
+        timeout 20 "$mailtls" serve $args >"$work/o" 2>"$work/e"
         rc=$?
         [ "$rc" -eq 2 ] || fail "serve $args: exit $rc, expected 2"
         [ "$(wc -l <"$work/e")" -eq 1 ] || fail "serve $args: not one line: $(cat "$work/e")"
@@ -340,7 +346,7 @@ options)
     # A port in use.
     serve --allow-private --db "$work/db"
     port=${base##*:}
-    "$mailtls" serve --listen "127.0.0.1:$port" --db "$work/db2" >"$work/o" 2>"$work/e"
+    timeout 20 "$mailtls" serve --listen "127.0.0.1:$port" --db "$work/db2" >"$work/o" 2>"$work/e"
     rc=$?
     [ "$rc" -eq 2 ] && grep -q "cannot listen" "$work/e" || fail "a port in use: exit $rc: $(cat "$work/e")"
     stop
