@@ -45,9 +45,9 @@ trap cleanup EXIT
 # serve [OPTION...] - start mailtls serve in the background on a free port:
 # $base is its URL, $pid its process, $servelog its stderr.
 serve() {
-    local tries port
+    local port
     servelog=$work/serve.log
-    for tries in 1 2 3 4 5 6 7 8; do
+    for _ in 1 2 3 4 5 6 7 8; do
         port=$((20000 + RANDOM % 40000))
         "$mailtls" serve --listen "127.0.0.1:$port" --resolver "$LAB_RESOLVER" \
             --trust-anchor "$LAB_TA" --ca-file "$LAB_CA" --port "$LAB_PORT" \
@@ -348,7 +348,7 @@ options)
     port=${base##*:}
     timeout 20 "$mailtls" serve --listen "127.0.0.1:$port" --db "$work/db2" >"$work/o" 2>"$work/e"
     rc=$?
-    [ "$rc" -eq 2 ] && grep -q "cannot listen" "$work/e" || fail "a port in use: exit $rc: $(cat "$work/e")"
+    { [ "$rc" -eq 2 ] && grep -q "cannot listen" "$work/e"; } || fail "a port in use: exit $rc: $(cat "$work/e")"
     stop
     ;;
 browser)
