@@ -21,6 +21,9 @@ lab_pkgs+=(postgresql)
 # MTA-STS policies over HTTPS (tests/lab/nginx.sh; the package's own server is
 # never started: policy-rc.d below, and the lab runs its own nginx -c).
 lab_pkgs+=(nginx)
+# The web page's browser test (tests/web): headless Chromium, driven by
+# playwright-core from npm (installed into $lab_cache/npm below).
+lab_pkgs+=(chromium)
 # Downloaded, never installed: Exim (GnuTLS) conflicts with Postfix
 # (Conflicts: mail-transport-agent).  tests/lab/exim.sh unpacks the .deb into
 # the lab folder and runs it from there.  MAILTLS_LAB_CACHE overrides the folder.
@@ -46,12 +49,26 @@ fetch_lab_debs() {
         || { echo "deps.sh: could not download ${want[*]}" >&2; return 1; }
 }
 
+# fetch_npm: playwright-core into $lab_cache/npm (the browser test loads it
+# from there, so the tests never need the npm registry themselves).
+fetch_npm() {
+    [ -d "$lab_cache/npm/node_modules/playwright-core" ] && return 0
+    command -v npm >/dev/null || { echo "deps.sh: npm missing" >&2; return 1; }
+    echo "deps.sh: installing playwright-core into $lab_cache/npm"
+    mkdir -p "$lab_cache/npm"
+    npm install --prefix "$lab_cache/npm" --no-audit --no-fund \
+        playwright-core@1 >/dev/null \
+        || { echo "deps.sh: could not install playwright-core" >&2; return 1; }
+}
+
 missing=()
 for p in "${build_pkgs[@]}" "${lab_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
         || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && { fetch_lab_debs; exit; }
+# Node.js for the browser test: Debian's, unless a node (with npm) is there.
+command -v npm >/dev/null || missing+=(nodejs npm)
+[ ${#missing[@]} -eq 0 ] && { fetch_lab_debs; fetch_npm; exit; }
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
@@ -72,3 +89,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fetch_lab_debs
+fetch_npm

@@ -28,6 +28,8 @@ int cmd_export(int argc, char **argv);
 int cmd_scan(int argc, char **argv, const char *version);
 /* cmd_diff.c: `mailtls diff SCAN1 SCAN2` (usage in the file). */
 int cmd_diff(int argc, char **argv);
+/* cmd_serve.c: `mailtls serve` (usage in the file; src/web). */
+int cmd_serve(int argc, char **argv, const char *version);
 
 /* ---- shared (cmd_store.c) ---- */
 

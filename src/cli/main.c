@@ -232,6 +232,7 @@ usage(FILE *out)
 	    "       mailtls export [--db URI] [--scan N] [--format jsonl|csv] "
 	    "[--per domain|server]\n"
 	    "       mailtls diff [--db URI] [--json] [--expiring DAYS] SCAN1 SCAN2\n"
+	    "       mailtls serve [--listen HOST:PORT] [--db URI]   (mailtls serve --help)\n"
 	    "       mailtls version\n"
 	    "Run 'mailtls check --help' for the options.\n");
 }
@@ -256,6 +257,8 @@ main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1, MAILTLS_VERSION);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("mailtls %s (%s)\n", MAILTLS_VERSION, OpenSSL_version(OPENSSL_VERSION));
 		return 0;

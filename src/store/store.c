@@ -1072,3 +1072,48 @@ store_diff(struct store *st, int64_t scan_a, int64_t scan_b,
 	store_scan_info_clear(&si);
 	return st->ops->diff(st, scan_a, scan_b, expiring_before, cb, arg);
 }
+
+/* ---- the web's lookups ---- */
+
+int
+store_domain_report(struct store *st, int64_t scan_id, const char *name,
+    struct store_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->score = -1;
+	if (exporting(st))
+		return -1;
+	return st->ops->domain_report(st, scan_id, name, out);
+}
+
+void
+store_report_clear(struct store_report *r)
+{
+	free(r->grade);
+	free(r->report);
+	memset(r, 0, sizeof(*r));
+	r->score = -1;
+}
+
+int
+store_recent(struct store *st, int64_t scan_id, size_t limit,
+    struct store_recent **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (exporting(st))
+		return -1;
+	return st->ops->recent(st, scan_id, limit, out, n);
+}
+
+void
+store_recent_free(struct store_recent *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].grade);
+	}
+	free(v);
+}

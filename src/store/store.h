@@ -445,4 +445,40 @@ typedef int store_diff_cb(void *arg, const struct store_diff_row *row);
 int store_diff(struct store *st, int64_t scan_a, int64_t scan_b,
     int64_t expiring_before, store_diff_cb *cb, void *arg);
 
+/* ---- the web's lookups (mailtls serve, src/web) --------------------- */
+
+/* One saved domain's report.  Strings owned; store_report_clear() frees. */
+struct store_report {
+	int64_t		 checked_at;	/* epoch seconds */
+	char		*grade;		/* "A+" ... "F", NULL: not graded */
+	int		 score;		/* -1: not graded */
+	char		*report;	/* the report JSON (docs/json.md) */
+};
+
+/*
+ * store_domain_report - the saved report of name in scan_id (the web's own
+ * scan: the lookup uses the (scan, name) index).  1 and out filled, 0 when
+ * the scan has no such domain, -1 on error.
+ */
+int store_domain_report(struct store *st, int64_t scan_id, const char *name,
+    struct store_report *out);
+void store_report_clear(struct store_report *r);
+
+/* A recently checked domain, for the web's front page. */
+struct store_recent {
+	char		*name;
+	char		*grade;		/* NULL: not graded */
+	int		 score;		/* -1: not graded */
+	int64_t		 checked_at;
+};
+
+/*
+ * store_recent - the at most limit domains of scan_id checked last, newest
+ * first, into a new array *out of *n entries (free with
+ * store_recent_free()).  0, or -1.
+ */
+int store_recent(struct store *st, int64_t scan_id, size_t limit,
+    struct store_recent **out, size_t *n);
+void store_recent_free(struct store_recent *v, size_t n);
+
 #endif

@@ -194,6 +194,11 @@ struct store_ops {
 	/* diff: both scans exist (store.c checked); one read snapshot. */
 	int	(*diff)(struct store *st, int64_t scan_a, int64_t scan_b,
 		    int64_t expiring_before, store_diff_cb *cb, void *arg);
+	/* the web's lookups (store.h); scan_id exists or not, no error. */
+	int	(*domain_report)(struct store *st, int64_t scan_id,
+		    const char *name, struct store_report *out);
+	int	(*recent)(struct store *st, int64_t scan_id, size_t limit,
+		    struct store_recent **out, size_t *n);
 };
 
 extern const struct store_ops store_sqlite_ops;

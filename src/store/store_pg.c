@@ -1494,6 +1494,10 @@ pg_export_close(struct store *st, void *impl)
 
 static int pg_diff(struct store *st, int64_t scan_a, int64_t scan_b,
     int64_t expiring_before, store_diff_cb *cb, void *arg);
+static int pg_domain_report(struct store *, int64_t, const char *,
+    struct store_report *);
+static int pg_recent(struct store *, int64_t, size_t, struct store_recent **,
+    size_t *);
 
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
@@ -1509,6 +1513,8 @@ const struct store_ops store_pg_ops = {
 	.export_next = pg_export_next,
 	.export_close = pg_export_close,
 	.diff = pg_diff,
+	.domain_report = pg_domain_report,
+	.recent = pg_recent,
 };
 
 /* ---- diff (store_diff()) ---- */
@@ -1709,4 +1715,86 @@ pg_diff(struct store *st, int64_t scan_a, int64_t scan_b,
 		}
 	}
 	return exec(st, g, "COMMIT", "cannot read");
+}
+
+/* ---- the web's lookups (store.h): rare, so parameterised per call ---- */
+
+/* query - sql with the parameters p (values travel apart from the SQL). */
+static PGresult *
+query(struct store *st, struct pg *g, const char *sql, const struct params *p,
+    const char *what)
+{
+	PGresult *r = PQexecParams(g->conn, sql, p->n, NULL, p->v, NULL, NULL, 0);
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		return r;
+	pg_fail(st, g, r, what);
+	PQclear(r);
+	return NULL;
+}
+
+static int
+pg_domain_report(struct store *st, int64_t scan_id, const char *name,
+    struct store_report *out)
+{
+	struct pg *g = store_impl(st);
+	struct params p;
+	PGresult *r;
+
+	memset(&p, 0, sizeof(p));
+	p_int(&p, scan_id);
+	p_text(&p, name);
+	if ((r = query(st, g, "SELECT checked_at, grade, score, report::text"
+	    " FROM domain WHERE scan_id = $1 AND name = $2", &p,
+	    "cannot read the domain")) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	out->checked_at = v_int(r, 0, 0);
+	if (!PQgetisnull(r, 0, 1))
+		out->grade = dup_text(r, 1);
+	out->score = PQgetisnull(r, 0, 2) ? -1 : (int)v_int(r, 0, 2);
+	out->report = dup_text(r, 3);
+	PQclear(r);
+	if (out->report == NULL) {
+		store_report_clear(out);
+		return store_set_error(st, "out of memory");
+	}
+	return 1;
+}
+
+static int
+pg_recent(struct store *st, int64_t scan_id, size_t limit,
+    struct store_recent **out, size_t *n)
+{
+	struct pg *g = store_impl(st);
+	struct store_recent *v;
+	struct params p;
+	PGresult *r;
+	int i, rows;
+
+	memset(&p, 0, sizeof(p));
+	p_int(&p, scan_id);
+	p_int(&p, (long long)limit);
+	if ((r = query(st, g, "SELECT name, grade, score, checked_at FROM domain"
+	    " WHERE scan_id = $1 ORDER BY checked_at DESC, name COLLATE \"C\""
+	    " LIMIT $2", &p, "cannot read recent domains")) == NULL)
+		return -1;
+	rows = PQntuples(r);
+	if ((v = calloc(rows > 0 ? (size_t)rows : 1, sizeof(*v))) == NULL) {
+		PQclear(r);
+		return store_set_error(st, "out of memory");
+	}
+	for (i = 0; i < rows; i++) {
+		v[i].name = strdup(PQgetvalue(r, i, 0));
+		v[i].grade = PQgetisnull(r, i, 1) ? NULL : strdup(v_text(r, i, 1));
+		v[i].score = PQgetisnull(r, i, 2) ? -1 : (int)v_int(r, i, 2);
+		v[i].checked_at = v_int(r, i, 3);
+	}
+	PQclear(r);
+	*out = v;
+	*n = (size_t)rows;
+	return 0;
 }

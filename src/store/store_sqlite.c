@@ -1098,6 +1098,10 @@ sq_export_close(struct store *st, void *impl)
 
 static int sq_diff(struct store *st, int64_t scan_a, int64_t scan_b,
     int64_t expiring_before, store_diff_cb *cb, void *arg);
+static int sq_domain_report(struct store *, int64_t, const char *,
+    struct store_report *);
+static int sq_recent(struct store *, int64_t, size_t, struct store_recent **,
+    size_t *);
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
@@ -1113,6 +1117,8 @@ const struct store_ops store_sqlite_ops = {
 	.export_next = sq_export_next,
 	.export_close = sq_export_close,
 	.diff = sq_diff,
+	.domain_report = sq_domain_report,
+	.recent = sq_recent,
 };
 
 /* ---- diff (store_diff()) ---- */
@@ -1285,5 +1291,83 @@ sq_diff(struct store *st, int64_t scan_a, int64_t scan_b,
 		}
 	}
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	return 0;
+}
+
+/* ---- the web's lookups (store.h): rare, so prepared per call ---- */
+
+static int
+sq_domain_report(struct store *st, int64_t scan_id, const char *name,
+    struct store_report *out)
+{
+	struct sq *q = store_impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT checked_at, grade, score, report"
+	    " FROM domain WHERE scan_id = ?1 AND name = ?2", -1, &s,
+	    NULL) != SQLITE_OK)
+		return sq_fail(st, q->db, "cannot prepare a statement");
+	sqlite3_bind_int64(s, 1, scan_id);
+	bind_text(s, 2, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->checked_at = sqlite3_column_int64(s, 0);
+		if (opt_text(s, 1) != NULL)
+			out->grade = col_dup(s, 1);
+		out->score = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(s, 2);
+		out->report = col_dup(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(st, q->db, "cannot read the domain");
+	if (out->report == NULL) {
+		store_report_clear(out);
+		return store_set_error(st, "out of memory");
+	}
+	return 1;
+}
+
+static int
+sq_recent(struct store *st, int64_t scan_id, size_t limit,
+    struct store_recent **out, size_t *n)
+{
+	struct sq *q = store_impl(st);
+	struct store_recent *v;
+	sqlite3_stmt *s = NULL;
+	size_t k = 0;
+	int rc;
+
+	if ((v = calloc(limit ? limit : 1, sizeof(*v))) == NULL)
+		return store_set_error(st, "out of memory");
+	if (sqlite3_prepare_v2(q->db, "SELECT name, grade, score, checked_at"
+	    " FROM domain WHERE scan_id = ?1 ORDER BY checked_at DESC, name"
+	    " LIMIT ?2", -1, &s, NULL) != SQLITE_OK) {
+		free(v);
+		return sq_fail(st, q->db, "cannot prepare a statement");
+	}
+	sqlite3_bind_int64(s, 1, scan_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	while (k < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v[k].name = col_dup(s, 0);
+		v[k].grade = opt_text(s, 1) != NULL ? col_dup(s, 1) : NULL;
+		v[k].score = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(s, 2);
+		v[k].checked_at = sqlite3_column_int64(s, 3);
+		if (v[k++].name == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (k < limit && rc != SQLITE_DONE) {
+		store_recent_free(v, k);
+		return sq_fail(st, q->db, "cannot read recent domains");
+	}
+	*out = v;
+	*n = k;
 	return 0;
 }
