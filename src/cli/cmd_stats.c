@@ -181,6 +181,16 @@ print_text(const struct store_stats *s)
 		line(probe_version_name((enum probe_version)v), s->protocol[v],
 		    s->enumerated);
 
+	printf("\nDANE (domains, by what DANE senders do)\n");
+	for (i = 0; i < s->dane.n; i++)
+		line(s->dane.v[i].name, s->dane.v[i].n, s->domains);
+	printf("\nMTA-STS (domains, by policy mode or state)\n");
+	for (i = 0; i < s->mta_sts.n; i++)
+		line(s->mta_sts.v[i].name, s->mta_sts.v[i].n, s->domains);
+	printf("\nTLS-RPT (domains, by record)\n");
+	for (i = 0; i < s->tls_rpt.n; i++)
+		line(s->tls_rpt.v[i].name, s->tls_rpt.v[i].n, s->domains);
+
 	printf("\nFindings (domains with each)\n");
 	for (i = 0; i < s->findings.n; i++)
 		line(s->findings.v[i].name, s->findings.v[i].n, s->domains);
@@ -255,6 +265,12 @@ cmd_stats(int argc, char **argv)
 			sanitize_in_place(s.ciphers.v[i].name);
 		for (i = 0; i < s.findings.n; i++)
 			sanitize_in_place(s.findings.v[i].name);
+		for (i = 0; i < s.dane.n; i++)
+			sanitize_in_place(s.dane.v[i].name);
+		for (i = 0; i < s.mta_sts.n; i++)
+			sanitize_in_place(s.mta_sts.v[i].name);
+		for (i = 0; i < s.tls_rpt.n; i++)
+			sanitize_in_place(s.tls_rpt.v[i].name);
 		print_text(&s);
 	}
 	store_stats_clear(&s);

@@ -43,6 +43,19 @@ time_or_null(int64_t t)
 	return json_string(buf);
 }
 
+/* counts_json - {"name": n, ...} in the store's order. */
+static json_t *
+counts_json(const struct store_counts *c)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		json_object_set_new(o, c->v[i].name,
+		    json_integer((json_int_t)c->v[i].n));
+	return o;
+}
+
 json_t *
 report_stats_json(const struct store_stats *s)
 {
@@ -75,7 +88,7 @@ report_stats_json(const struct store_stats *s)
 		    json_integer((json_int_t)s->findings.v[i].n));
 	return json_pack("{s:{s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:I},"
 	    " s:{s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:o,"
-	    " s:o, s:f},"
+	    " s:o, s:f, s:{s:o, s:o, s:o}},"
 	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:I, s:o, s:o,"
 	    " s:f}}",
 	    "scan",
@@ -102,6 +115,10 @@ report_stats_json(const struct store_stats *s)
 	        "findings", findings,
 	        "grades", grades_json(s->domain_grade),
 	        "mean_score", s->domain_score,
+	        "authentication",
+	            "dane", counts_json(&s->dane),
+	            "mta_sts", counts_json(&s->mta_sts),
+	            "tls_rpt", counts_json(&s->tls_rpt),
 	    "servers",
 	        "unique", (json_int_t)s->servers,
 	        "starttls_ok", (json_int_t)s->server_class[STORE_CLASS_STARTTLS_OK],

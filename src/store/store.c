@@ -1004,6 +1004,9 @@ store_stats_clear(struct store_stats *s)
 	counts_clear(&s->tls_versions);
 	counts_clear(&s->ciphers);
 	counts_clear(&s->findings);
+	counts_clear(&s->dane);
+	counts_clear(&s->mta_sts);
+	counts_clear(&s->tls_rpt);
 }
 
 struct store_iter {

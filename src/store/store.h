@@ -283,6 +283,10 @@ struct store_stats {
 	struct store_counts	 tls_versions;	/* negotiated, per server */
 	struct store_counts	 ciphers;	/* top STORE_TOP_CIPHERS */
 	struct store_counts	 findings;	/* domains per finding id */
+	/* Authentication, domains per value (docs/store.md): */
+	struct store_counts	 dane;		/* DANE verdict delivery */
+	struct store_counts	 mta_sts;	/* policy mode, or state */
+	struct store_counts	 tls_rpt;	/* record: ok, no-record, ... */
 };
 
 #define STORE_TOP_CIPHERS 10

@@ -55,6 +55,9 @@ static const char *const stmt_name[S_COUNT] = {
 	[S_STATS_TLS] = "mt_stats_tls",
 	[S_STATS_CIPHER] = "mt_stats_cipher",
 	[S_STATS_FINDINGS] = "mt_stats_findings",
+	[S_STATS_DANE] = "mt_stats_dane",
+	[S_STATS_MTASTS] = "mt_stats_mtasts",
+	[S_STATS_TLSRPT] = "mt_stats_tlsrpt",
 	[S_EXPORT_DOMAIN] = "mt_export_domain",
 	[S_EXPORT_SERVER] = "mt_export_server",
 };
@@ -175,6 +178,26 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT finding, count(DISTINCT domain_id) FROM finding"
 	    " WHERE scan_id = $1 GROUP BY finding"
 	    " ORDER BY 2 DESC, finding COLLATE \"C\"",
+	/* Authentication adoption, read from the stored report JSON
+	 * (docs/json.md "authentication"); reports without it count as
+	 * "not-checked". */
+	[S_STATS_DANE] =
+	    "SELECT k, n FROM (SELECT coalesce(report::jsonb #>>"
+	    " '{authentication,dane,delivery}', 'not-checked') AS k,"
+	    " count(*) AS n FROM domain WHERE scan_id = $1 GROUP BY 1) t"
+	    " ORDER BY n DESC, k COLLATE \"C\"",
+	[S_STATS_MTASTS] =
+	    "SELECT k, n FROM (SELECT coalesce(CASE report::jsonb #>>"
+	    " '{authentication,mta_sts,state}' WHEN 'policy' THEN"
+	    " report::jsonb #>> '{authentication,mta_sts,policy,mode}' ELSE"
+	    " report::jsonb #>> '{authentication,mta_sts,state}' END,"
+	    " 'not-checked') AS k, count(*) AS n FROM domain"
+	    " WHERE scan_id = $1 GROUP BY 1) t ORDER BY n DESC, k COLLATE \"C\"",
+	[S_STATS_TLSRPT] =
+	    "SELECT k, n FROM (SELECT coalesce(report::jsonb #>>"
+	    " '{authentication,tls_rpt,error}', 'not-checked') AS k,"
+	    " count(*) AS n FROM domain WHERE scan_id = $1 GROUP BY 1) t"
+	    " ORDER BY n DESC, k COLLATE \"C\"",
 	[S_EXPORT_DOMAIN] =
 	    "SELECT d.name, d.verdict, d.worst_severity, d.null_mx,"
 	    " d.implicit_mx, d.mx_outcome, d.mx_dnssec, d.mx_hosts, d.addresses,"
@@ -1330,6 +1353,11 @@ pg_stats(struct store *st, int64_t scan_id, struct store_stats *out)
 	    &out->ciphers) == -1 ||
 	    group_rows(st, g, S_STATS_FINDINGS, &p, add_count,
 	    &out->findings) == -1 ||
+	    group_rows(st, g, S_STATS_DANE, &p, add_count, &out->dane) == -1 ||
+	    group_rows(st, g, S_STATS_MTASTS, &p, add_count,
+	    &out->mta_sts) == -1 ||
+	    group_rows(st, g, S_STATS_TLSRPT, &p, add_count,
+	    &out->tls_rpt) == -1 ||
 	    group_rows(st, g, S_STATS_DOMAIN_GRADES, &p, add_grade,
 	    out->domain_grade) == -1 ||
 	    group_rows(st, g, S_STATS_SERVER_GRADES, &p, add_grade,

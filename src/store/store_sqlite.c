@@ -125,6 +125,24 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_STATS_FINDINGS] =
 	    "SELECT finding, count(DISTINCT domain_id) FROM finding"
 	    " WHERE scan_id = ?1 GROUP BY finding ORDER BY 2 DESC, 1",
+	/* Authentication adoption, read from the stored report JSON
+	 * (docs/json.md "authentication"); reports without it count as
+	 * "not-checked". */
+	[S_STATS_DANE] =
+	    "SELECT coalesce(json_extract(report,"
+	    " '$.authentication.dane.delivery'), 'not-checked'), count(*)"
+	    " FROM domain WHERE scan_id = ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
+	[S_STATS_MTASTS] =
+	    "SELECT coalesce(CASE json_extract(report,"
+	    " '$.authentication.mta_sts.state') WHEN 'policy' THEN"
+	    " json_extract(report, '$.authentication.mta_sts.policy.mode')"
+	    " ELSE json_extract(report, '$.authentication.mta_sts.state') END,"
+	    " 'not-checked'), count(*) FROM domain WHERE scan_id = ?1"
+	    " GROUP BY 1 ORDER BY 2 DESC, 1",
+	[S_STATS_TLSRPT] =
+	    "SELECT coalesce(json_extract(report,"
+	    " '$.authentication.tls_rpt.error'), 'not-checked'), count(*)"
+	    " FROM domain WHERE scan_id = ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
 	[S_EXPORT_DOMAIN] =
 	    "SELECT d.name, d.verdict, d.worst_severity, d.null_mx,"
 	    " d.implicit_mx, d.mx_outcome, d.mx_dnssec, d.mx_hosts, d.addresses,"
@@ -964,6 +982,9 @@ sq_stats(struct store *st, int64_t scan_id, struct store_stats *out)
 	sqlite3_bind_int64(q->stmt[S_STATS_CIPHER], 1, scan_id);
 	sqlite3_bind_int(q->stmt[S_STATS_CIPHER], 2, STORE_TOP_CIPHERS);
 	sqlite3_bind_int64(q->stmt[S_STATS_FINDINGS], 1, scan_id);
+	sqlite3_bind_int64(q->stmt[S_STATS_DANE], 1, scan_id);
+	sqlite3_bind_int64(q->stmt[S_STATS_MTASTS], 1, scan_id);
+	sqlite3_bind_int64(q->stmt[S_STATS_TLSRPT], 1, scan_id);
 	sqlite3_bind_int64(q->stmt[S_STATS_DOMAIN_GRADES], 1, scan_id);
 	sqlite3_bind_int64(q->stmt[S_STATS_SERVER_GRADES], 1, scan_id);
 	if (group_counts(st, q, q->stmt[S_STATS_VERDICT], add_verdict, out) == -1 ||
@@ -975,6 +996,12 @@ sq_stats(struct store *st, int64_t scan_id, struct store_stats *out)
 	    &out->ciphers) == -1 ||
 	    group_counts(st, q, q->stmt[S_STATS_FINDINGS], add_count,
 	    &out->findings) == -1 ||
+	    group_counts(st, q, q->stmt[S_STATS_DANE], add_count,
+	    &out->dane) == -1 ||
+	    group_counts(st, q, q->stmt[S_STATS_MTASTS], add_count,
+	    &out->mta_sts) == -1 ||
+	    group_counts(st, q, q->stmt[S_STATS_TLSRPT], add_count,
+	    &out->tls_rpt) == -1 ||
 	    group_counts(st, q, q->stmt[S_STATS_DOMAIN_GRADES], add_grade,
 	    out->domain_grade) == -1 ||
 	    group_counts(st, q, q->stmt[S_STATS_SERVER_GRADES], add_grade,

@@ -227,70 +227,6 @@ row_list(struct evbuffer *b, const char *label, const json_t *a)
 	html_raw(b, "</td></tr>");
 }
 
-/*
- * generic - any JSON value as text or a nested table: how sections whose
- * shape this file does not know yet are shown.  depth bounds nesting.
- */
-static void
-generic(struct evbuffer *b, const json_t *v, int depth)
-{
-	char n[64];
-	const char *k;
-	size_t i;
-	json_t *e;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		html_text(b, json_string_value(v));
-		return;
-	case JSON_INTEGER:
-		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(v));
-		html_text(b, n);
-		return;
-	case JSON_REAL:
-		snprintf(n, sizeof(n), "%g", json_real_value(v));
-		html_text(b, n);
-		return;
-	case JSON_TRUE:
-		html_raw(b, "yes");
-		return;
-	case JSON_FALSE:
-		html_raw(b, "no");
-		return;
-	case JSON_NULL:
-		html_raw(b, "—");
-		return;
-	case JSON_ARRAY:
-		if (depth > 4 || json_array_size(v) == 0) {
-			html_raw(b, json_array_size(v) ? "…" : "none");
-			return;
-		}
-		html_raw(b, "<ul class=\"plain\">");
-		json_array_foreach(v, i, e) {
-			html_raw(b, "<li>");
-			generic(b, e, depth + 1);
-			html_raw(b, "</li>");
-		}
-		html_raw(b, "</ul>");
-		return;
-	case JSON_OBJECT:
-		if (depth > 4) {
-			html_raw(b, "…");
-			return;
-		}
-		html_raw(b, "<table class=\"facts\">");
-		json_object_foreach((json_t *)v, k, e) {
-			html_raw(b, "<tr><th scope=\"row\">");
-			html_text(b, k);
-			html_raw(b, "</th><td>");
-			generic(b, e, depth + 1);
-			html_raw(b, "</td></tr>");
-		}
-		html_raw(b, "</table>");
-		return;
-	}
-}
-
 /* section_open - a titled card; id: a literal anchor. */
 static void
 section_open(struct evbuffer *b, const char *title, const char *cls)
@@ -303,51 +239,218 @@ section_open(struct evbuffer *b, const char *title, const char *cls)
 }
 
 /*
- * auth_section - the DANE, MTA-STS and TLS-RPT sections.  The report
- * gains "dane", "mta_sts" and "tls_rpt" objects (per domain and per host)
- * as those checks are wired in; until a report has one, the section says
- * "not assessed".  One function each, so that each can get its own
- * rendering once its JSON is settled.
+ * The DANE, MTA-STS and TLS-RPT sections, from the report's
+ * "authentication" object (domain), "dane" (host) and "authentication"
+ * (address); docs/json.md.  Every string is peer- or DNS-derived: escaped.
  */
-static void
-placeholder_or_generic(struct evbuffer *b, const json_t *v, const char *what)
+
+/* delivery_class - the colour of a verdict's delivery value. */
+static const char *
+delivery_class(const char *d)
 {
-	if (v == NULL || json_is_null(v)) {
-		html_raw(b, "<p class=\"muted\">Not assessed: ");
-		html_raw(b, what);
-		html_raw(b, "</p>");
+	if (d == NULL)
+		return "muted";
+	if (strcmp(d, "authenticated") == 0)
+		return "ok";
+	if (strcmp(d, "deferred") == 0)
+		return "bad";
+	if (strcmp(d, "partial") == 0 || strcmp(d, "unauthenticated") == 0)
+		return "warn";
+	return "muted";
+}
+
+/* verdict_para - "Senders that support X will ..." in its colour. */
+static void
+verdict_para(struct evbuffer *b, const json_t *v)
+{
+	html_raw(b, "<p class=\"");
+	html_raw(b, delivery_class(jstr(v, "delivery")));
+	html_raw(b, "\">");
+	html_text(b, jstr(v, "text") != NULL ? jstr(v, "text") : "");
+	html_raw(b, "</p>");
+}
+
+static void
+not_checked(struct evbuffer *b, const char *what)
+{
+	html_raw(b, "<p class=\"muted\">Not checked: ");
+	html_raw(b, what);
+	html_raw(b, "</p>");
+}
+
+/* render_dane - the domain's DANE verdict and each host's TLSA state. */
+static void
+render_dane(struct evbuffer *b, const json_t *auth, const json_t *hosts)
+{
+	const json_t *h;
+	size_t i;
+
+	section_open(b, "DANE", "sec-dane");
+	if (jobj(auth, "dane") == NULL) {
+		not_checked(b, "no MX host was looked up for TLSA records "
+		    "(RFC 7672).");
+		html_raw(b, "</section>");
 		return;
 	}
-	generic(b, v, 0);
+	verdict_para(b, jobj(auth, "dane"));
+	html_raw(b, "<table class=\"facts\">");
+	json_array_foreach(hosts, i, h) {
+		const json_t *d = jobj(h, "dane");
+
+		if (d == NULL)
+			continue;
+		html_raw(b, "<tr><th scope=\"row\">");
+		html_text(b, jstr(h, "host"));
+		html_raw(b, "</th><td>");
+		html_text(b, jstr(d, "state"));
+		if (jstr(d, "why") != NULL) {
+			html_raw(b, ": ");
+			html_text(b, jstr(d, "why"));
+		}
+		if (jstr(d, "state") != NULL && strcmp(jstr(d, "state"),
+		    "tlsa") == 0)
+			html_fmt(b, " &middot; %lld of %lld record(s) usable, "
+			    "%lld of %lld address(es) valid",
+			    (long long)jint(d, "usable", 0),
+			    (long long)json_array_size(jarr(d, "records")),
+			    (long long)jint(d, "addresses_valid", 0),
+			    (long long)jint(d, "addresses", 0));
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</table></section>");
 }
 
+/* render_dane_host - one host's TLSA records, each judged. */
 static void
-render_dane(struct evbuffer *b, const json_t *v)
+render_dane_host(struct evbuffer *b, const json_t *d)
 {
-	section_open(b, "DANE", "sec-dane");
-	placeholder_or_generic(b, v, "this version of mailtls does not yet "
-	    "check TLSA records (RFC 7672). With DNSSEC-signed TLSA records, "
-	    "sending servers authenticate yours and cannot be downgraded.");
+	const json_t *r;
+	size_t i;
+
+	if (d == NULL || json_array_size(jarr(d, "records")) == 0)
+		return;
+	section_open(b, "TLSA records", "sec-dane");
+	html_raw(b, "<table class=\"facts\">");
+	json_array_foreach(jarr(d, "records"), i, r) {
+		const char *data = jstr(r, "data");
+
+		html_fmt(b, "<tr><th scope=\"row\">%lld %lld %lld</th><td>",
+		    (long long)jint(r, "usage", -1),
+		    (long long)jint(r, "selector", -1),
+		    (long long)jint(r, "matching_type", -1));
+		html_raw(b, "<code>");
+		if (data != NULL && strlen(data) > 24) {
+			char head[25];
+
+			memcpy(head, data, 24);
+			head[24] = '\0';
+			html_text(b, head);
+			html_raw(b, "&hellip;");
+		} else {
+			html_text(b, data != NULL ? data : "");
+		}
+		html_raw(b, "</code> <span class=\"");
+		html_raw(b, jtrue(r, "usable") ? "ok" : "warn");
+		html_raw(b, "\">");
+		html_text(b, jstr(r, "status"));
+		html_raw(b, "</span></td></tr>");
+	}
+	html_raw(b, "</table>");
+	if (jstr(d, "rollover") != NULL && jstr(d, "rollover")[0] != '\0') {
+		html_raw(b, "<p class=\"muted\">Rollover: ");
+		html_text(b, jstr(d, "rollover"));
+		html_raw(b, "</p>");
+	}
 	html_raw(b, "</section>");
 }
 
+/* render_auth_address - what DANE and MTA-STS say about one address. */
 static void
-render_mta_sts(struct evbuffer *b, const json_t *v)
+render_auth_address(struct evbuffer *b, const json_t *a)
 {
+	const json_t *d = jobj(a, "dane");
+
+	if (a == NULL)
+		return;
+	section_open(b, "Authentication", "sec-auth");
+	html_raw(b, "<table class=\"facts\">");
+	row(b, "DANE", jstr(a, "dane_state"));
+	if (d != NULL) {
+		row(b, "TLSA match", jstr(d, "state"));
+		if (jstr(d, "verify_error") != NULL)
+			row(b, "why", jstr(d, "verify_error"));
+	}
+	row(b, "MTA-STS", jstr(a, "mta_sts_state"));
+	if (jstr(a, "mta_sts") != NULL)
+		row(b, "policy check", jstr(a, "mta_sts"));
+	html_raw(b, "</table></section>");
+}
+
+static void
+render_mta_sts(struct evbuffer *b, const json_t *auth)
+{
+	const json_t *m = jobj(auth, "mta_sts"), *fetch, *pol, *x;
+	size_t i;
+
 	section_open(b, "MTA-STS", "sec-mta-sts");
-	placeholder_or_generic(b, v, "this version of mailtls does not yet "
-	    "fetch the MTA-STS policy (RFC 8461), which tells senders to "
-	    "require TLS and a valid certificate.");
-	html_raw(b, "</section>");
+	if (m == NULL) {
+		not_checked(b, "the _mta-sts record was not looked up "
+		    "(RFC 8461).");
+		html_raw(b, "</section>");
+		return;
+	}
+	verdict_para(b, jobj(auth, "mta_sts_verdict"));
+	fetch = jobj(m, "fetch");
+	pol = jobj(m, "policy");
+	html_raw(b, "<table class=\"facts\">");
+	row(b, "state", jstr(m, "state"));
+	row(b, "record", jstr(jobj(m, "record"), "error"));
+	if (jstr(jobj(m, "record"), "id") != NULL)
+		row(b, "id", jstr(jobj(m, "record"), "id"));
+	if (fetch != NULL) {
+		row(b, "policy fetch", jstr(fetch, "result"));
+		if (jstr(fetch, "result") != NULL &&
+		    strcmp(jstr(fetch, "result"), "ok") != 0)
+			row(b, "why", jstr(fetch, "text"));
+	}
+	if (pol != NULL) {
+		row(b, "mode", jstr(pol, "mode"));
+		if (json_integer_value(json_object_get(pol, "max_age")) > 0)
+			row_int(b, "max_age", (long long)jint(pol, "max_age", 0));
+		html_raw(b, "<tr><th scope=\"row\">mx</th><td>");
+		json_array_foreach(jarr(pol, "mx"), i, x) {
+			if (i > 0)
+				html_raw(b, ", ");
+			html_text(b, json_string_value(x) ? json_string_value(x) : "");
+		}
+		html_raw(b, "</td></tr>");
+		json_array_foreach(jarr(pol, "errors"), i, x)
+			row(b, "error", json_string_value(x));
+	}
+	html_raw(b, "</table></section>");
 }
 
 static void
-render_tls_rpt(struct evbuffer *b, const json_t *v)
+render_tls_rpt(struct evbuffer *b, const json_t *auth)
 {
+	const json_t *t = jobj(auth, "tls_rpt"), *u;
+	size_t i;
+
 	section_open(b, "TLS-RPT", "sec-tls-rpt");
-	placeholder_or_generic(b, v, "this version of mailtls does not yet "
-	    "read the TLS reporting record (RFC 8460), where senders report "
-	    "failed TLS connections to you.");
+	if (t == NULL) {
+		not_checked(b, "the _smtp._tls record was not looked up "
+		    "(RFC 8460).");
+		html_raw(b, "</section>");
+		return;
+	}
+	html_raw(b, "<table class=\"facts\">");
+	row(b, "record", jstr(t, "error"));
+	json_array_foreach(jarr(t, "rua"), i, u)
+		row(b, "reports to", jstr(u, "uri"));
+	html_raw(b, "</table>");
+	if (json_array_size(jarr(t, "rua")) == 0)
+		html_raw(b, "<p class=\"muted\">Without TLS-RPT, senders cannot "
+		    "tell you when TLS to your servers fails.</p>");
 	html_raw(b, "</section>");
 }
 
@@ -773,8 +876,7 @@ render_address(struct evbuffer *b, const json_t *a)
 	render_kx(b, tls, en);
 	render_cipher(b, tls, en);
 	render_smtp(b, smtp);
-	if (json_object_get(a, "dane") != NULL)
-		render_dane(b, json_object_get(a, "dane"));
+	render_auth_address(b, jobj(a, "authentication"));
 	html_raw(b, "</div>");
 	if (json_array_size(jarr(a, "findings")) > 0) {
 		html_raw(b, "<h4>Findings</h4>");
@@ -800,9 +902,10 @@ render_host(struct evbuffer *b, const json_t *h)
 		html_raw(b, " <span class=\"muted\">(implicit MX)</span>");
 	html_raw(b, "</h2>");
 	render_findings(b, jarr(h, "findings"));
-	if (json_object_get(h, "dane") != NULL) {
+	if (jobj(h, "dane") != NULL &&
+	    json_array_size(jarr(jobj(h, "dane"), "records")) > 0) {
 		html_raw(b, "<div class=\"cards\">");
-		render_dane(b, json_object_get(h, "dane"));
+		render_dane_host(b, jobj(h, "dane"));
 		html_raw(b, "</div>");
 	}
 	if (json_array_size(addrs) == 0)
@@ -880,9 +983,9 @@ web_page_report(struct evbuffer *b, const char *domain, const json_t *r,
 	}
 	html_raw(b, "<div class=\"cards\">");
 	render_dnssec(b, r);
-	render_dane(b, json_object_get(r, "dane"));
-	render_mta_sts(b, json_object_get(r, "mta_sts"));
-	render_tls_rpt(b, json_object_get(r, "tls_rpt"));
+	render_dane(b, jobj(r, "authentication"), hosts);
+	render_mta_sts(b, jobj(r, "authentication"));
+	render_tls_rpt(b, jobj(r, "authentication"));
 	html_raw(b, "</div>");
 	json_array_foreach(hosts, i, h)
 		render_host(b, h);
@@ -1012,6 +1115,40 @@ stat_tile(struct evbuffer *b, const char *label, uint64_t n, uint64_t of)
 	html_raw(b, "</span></div>");
 }
 
+/* auth_bar_class - the colour of an authentication adoption value. */
+static const char *
+auth_bar_class(const char *v)
+{
+	if (strcmp(v, "authenticated") == 0 || strcmp(v, "enforce") == 0)
+		return "bar-good";
+	if (strcmp(v, "deferred") == 0 || strcmp(v, "fetch-failed") == 0 ||
+	    strcmp(v, "invalid-policy") == 0)
+		return "bar-bad";
+	if (strcmp(v, "partial") == 0 || strcmp(v, "unauthenticated") == 0 ||
+	    strcmp(v, "testing") == 0)
+		return "bar-warn";
+	return "bar-none";
+}
+
+/* counts_chart - a card with one bar per value of c (database text:
+ * escaped by web_svg_bars). */
+static void
+counts_chart(struct evbuffer *b, const char *heading, const char *title,
+    const struct store_counts *c, uint64_t total)
+{
+	struct web_bar bars[12];
+	size_t i, k = 0;
+
+	for (i = 0; i < c->n && k < 12; i++)
+		bars[k++] = (struct web_bar){ c->v[i].name, c->v[i].n,
+		    auth_bar_class(c->v[i].name) };
+	html_raw(b, "<section class=\"card chart-card\"><h3>");
+	html_text(b, heading);
+	html_raw(b, "</h3>");
+	web_svg_bars(b, title, bars, k, total);
+	html_raw(b, "</section>");
+}
+
 static void
 grade_chart(struct evbuffer *b, const char *title, const uint64_t *by)
 {
@@ -1108,11 +1245,10 @@ web_page_stats(struct evbuffer *b, const struct store_stats *s)
 	web_svg_bars(b, "DNSSEC of the MX records", bars, k, s->domains);
 	html_raw(b, "</section>");
 
-	/* DANE and MTA-STS adoption: not in the store's numbers yet. */
-	html_raw(b, "<section class=\"card chart-card\"><h3>DANE and MTA-STS"
-	    "</h3><p class=\"muted\">Not assessed yet: these charts appear "
-	    "once mailtls records DANE and MTA-STS in its results.</p>"
-	    "</section>");
+	counts_chart(b, "DANE (domains)", "What DANE senders do",
+	    &s->dane, s->domains);
+	counts_chart(b, "MTA-STS (domains)", "MTA-STS policy mode or state",
+	    &s->mta_sts, s->domains);
 
 	for (i = 0; i < s->tls_versions.n; i++)
 		tls_total += s->tls_versions.v[i].n;

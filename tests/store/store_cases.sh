@@ -418,6 +418,21 @@ case_lab() {
     jqe '.[1].smtp_class == "no-starttls" and .[1].tls_version == null and .[1].enumeration == null'
     jqe '.[2].cert_not_after == "2021-01-01T00:00:00Z" and .[2].cert_verified == false'
     jqe '.[2].cert_verify_error == "certificate has expired" and .[2].mx_hosts == ["expired-mx.mailtls.test"]'
+
+    # Authentication adoption, counted from the stored reports.
+    new_db
+    mt check --db "$db" --json --quick --resolver "$LAB_RESOLVER" --trust-anchor "$LAB_TA" \
+        --ca-file "$LAB_CA" --port "$LAB_PORT" --ehlo client.mailtls.test \
+        "dane-good.$LAB_ZONE" "sts-strong.$LAB_ZONE" "sts-testing.$LAB_ZONE"
+    [ "$rc" -eq 0 ] || fail "check (auth): rc $rc: $(cat "$err")"
+    mt stats --db "$db" --json
+    [ "$rc" -eq 0 ] || fail "stats: $(cat "$err")"
+    jqe '.domains.authentication.dane == {"authenticated": 2, "not-applicable": 1}'
+    jqe '.domains.authentication.mta_sts == {"enforce": 1, "no-record": 1, "testing": 1}'
+    jqe '.domains.authentication.tls_rpt == {"bad-scheme": 1, "no-record": 1, "ok": 1}'
+    mt stats --db "$db"
+    echo "$out" | grep -q '^MTA-STS (domains, by policy mode or state)' \
+        || fail "stats text lacks the MTA-STS section"
 }
 
 # start_relay PAIR... - tcp_relay with LISTEN=TARGET pairs, up when its

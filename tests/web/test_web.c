@@ -196,7 +196,17 @@ static const char evil_report[] =
 	"\"references\":[\"javascript:alert(1)\",\"https://x\\\"onmouseover=1\","
 	"\"https://www.rfc-editor.org/rfc/rfc7672\"]}],"
 	"\"grade\":{\"letter\":\"<A>\",\"confidence_statement\":\"<c>\"},"
+	"\"authentication\":{\"dane\":{\"delivery\":\"<d>\",\"text\":"
+	"\"<script>dane()</script>\"},\"mta_sts\":{\"state\":\"<st>\","
+	"\"record\":{\"error\":\"<e>\",\"id\":\"<id>\"},\"fetch\":{\"result\":"
+	"\"<r>\",\"text\":\"<img>\"},\"policy\":{\"mode\":\"<m>\",\"max_age\":5,"
+	"\"mx\":[\"<mx>\"],\"errors\":[\"<err>\"]}},\"mta_sts_verdict\":"
+	"{\"delivery\":\"deferred\",\"text\":\"<v>\"},\"tls_rpt\":{\"error\":"
+	"\"<t>\",\"rua\":[{\"uri\":\"<script>u</script>\"}]}},"
 	"\"mx\":[{\"host\":\"<h>\",\"preference\":10,\"dns\":{},\"findings\":[],"
+	"\"dane\":{\"state\":\"tlsa\",\"records\":[{\"usage\":3,\"selector\":1,"
+	"\"matching_type\":1,\"data\":\"<ab>\",\"status\":\"<valid>\","
+	"\"usable\":true}],\"rollover\":\"<roll>\"},"
 	"\"addresses\":[{\"address\":\"<a>\",\"reserved\":null,"
 	"\"smtp\":{\"status\":\"<s>\",\"banner\":[\"<script>alert(1)</script>\"],"
 	"\"ehlo\":{\"greeting\":\"<g>\",\"extensions\":[\"X-<img>\"]}},"
@@ -206,8 +216,9 @@ static const char evil_report[] =
 	"[{\"name\":\"<n>\",\"version\":\"<v>\"}]},"
 	"\"grade\":{\"letter\":\"F\",\"caps\":[{\"letter\":\"<F>\",\"reason\":\"<r>\"}]},"
 	"\"clients\":[{\"name\":\"<c>\",\"outcome\":\"<o>\",\"reason\":\"<r>\"}],"
-	"\"findings\":[]}]}],"
-	"\"dane\":{\"state\":\"<valid>\",\"records\":[\"3 1 1 <ab>\"]}}";
+	"\"authentication\":{\"dane_state\":\"<ds>\",\"mta_sts_state\":\"<ms>\","
+	"\"dane\":{\"state\":\"<x>\",\"verify_error\":\"<y>\"},\"mta_sts\":\"<z>\"},"
+	"\"findings\":[]}]}]}";
 
 static void
 test_report_escaped(void **state)
@@ -234,12 +245,16 @@ test_report_escaped(void **state)
 	assert_null(strstr(s, "onmouseover=1\""));
 	assert_non_null(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	assert_non_null(strstr(s, "href=\"https://www.rfc-editor.org/rfc/rfc7672\""));
-	/* The sections are there; DANE from the report, MTA-STS a placeholder. */
+	/* The sections are there, from the report's authentication objects. */
 	assert_non_null(strstr(s, "<h3>Certificate</h3>"));
-	assert_non_null(strstr(s, "<h3>DANE</h3><table class=\"facts\">"));
+	assert_non_null(strstr(s, "<h3>DANE</h3><p class=\"muted\">&lt;script&gt;dane()"));
 	assert_non_null(strstr(s, "&lt;valid&gt;"));
-	assert_non_null(strstr(s, "<h3>MTA-STS</h3><p class=\"muted\">Not assessed"));
-	assert_non_null(strstr(s, "<h3>TLS-RPT</h3><p class=\"muted\">Not assessed"));
+	assert_non_null(strstr(s, "<h3>MTA-STS</h3><p class=\"bad\">&lt;v&gt;"));
+	assert_non_null(strstr(s, "&lt;mx&gt;"));
+	assert_non_null(strstr(s, "<h3>TLS-RPT</h3>"));
+	assert_non_null(strstr(s, "&lt;script&gt;u&lt;/script&gt;"));
+	assert_non_null(strstr(s, "<h3>Authentication</h3>"));
+	assert_non_null(strstr(s, "&lt;y&gt;"));
 	assert_non_null(strstr(s, "Revalidate</button>"));
 	assert_null(strstr(s, "disabled"));
 	free(s);
