@@ -65,11 +65,12 @@ mtasts_json(const struct domain_result *d)
 {
 	const struct mtasts_result *m = &d->mtasts;
 	const struct mtasts_policy *p = &m->policy;
-	json_t *policy = json_null(), *errors = json_array();
+	json_t *policy = json_null(), *errors;
 	int e;
 
 	if (!m->checked)
 		return json_null();
+	errors = json_array();
 	for (e = 1; e < MTASTS_POLICY_ERROR_COUNT; e++)
 		if (p->errors & (1u << e))
 			json_array_append_new(errors, json_string(
