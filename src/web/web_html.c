@@ -438,12 +438,17 @@ render_findings(struct evbuffer *b, const json_t *findings)
 		    "references"), *v;
 		size_t j;
 
-		html_raw(b, "<li class=\"finding\"><span class=\"sev sev-");
-		html_raw(b, sev == NULL ? "info" :
+		/* The class is one of our literals, whatever the report says. */
+		const char *cls = sev == NULL ? "info" :
 		    strcmp(sev, "critical") == 0 ? "critical" :
 		    strcmp(sev, "high") == 0 ? "high" :
 		    strcmp(sev, "medium") == 0 ? "medium" :
-		    strcmp(sev, "low") == 0 ? "low" : "info");
+		    strcmp(sev, "low") == 0 ? "low" : "info";
+
+		html_raw(b, "<li class=\"finding f-");
+		html_raw(b, cls);
+		html_raw(b, "\"><span class=\"sev sev-");
+		html_raw(b, cls);
 		html_raw(b, "\">");
 		html_text(b, sev != NULL ? sev : "info");
 		html_raw(b, "</span> <strong class=\"ftitle\">");
@@ -1291,6 +1296,8 @@ const char web_style_css[] =
 ".sev-critical{background:#8e0000}.sev-high{background:#c62828}"
 ".sev-medium{background:#d9480f}.sev-low{background:#e3a008}"
 ".sev-info{background:#5d6776}\n"
+".f-critical{border-left-color:#8e0000}.f-high{border-left-color:#c62828}"
+".f-medium{border-left-color:#d9480f}.f-low{border-left-color:#e3a008}\n"
 ".bymta dt{font-weight:600}.bymta dd{margin:0 0 .4rem}\n"
 ".refs{font-size:.85rem}\n"
 ".progress-page{max-width:40rem;margin:2rem auto;text-align:center}\n"
