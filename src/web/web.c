@@ -92,6 +92,7 @@ struct web {
 	struct stats_entry	 stats[STATS_CACHE_N];
 };
 
+/* mono_now - monotonic seconds, for rate limits and cache ages. */
 static double
 mono_now(void)
 {
@@ -101,6 +102,7 @@ mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* elapsed_ms - milliseconds since t0 (monotonic). */
 static unsigned
 elapsed_ms(const struct timespec *t0)
 {
@@ -197,6 +199,10 @@ save(struct web *w, const struct domain_result *d, char *why, size_t len)
 	return -1;
 }
 
+/*
+ * on_check_done - a check ended (from its own event, never inside an HTTP
+ * callback): refuse it, or save it; the job then says which.
+ */
 static void
 on_check_done(void *arg, struct domain_result *d)
 {
@@ -278,6 +284,7 @@ headers(struct evhttp_request *req, const char *type, int cacheable)
 	    "no-store");
 }
 
+/* reason - the reason phrase of status. */
 static const char *
 reason(int status)
 {
@@ -314,6 +321,7 @@ reply(struct evhttp_request *req, int status, struct evbuffer *b)
 	evhttp_send_reply(req, status, reason(status), b);
 }
 
+/* send_html - b as an HTML page with status. */
 static void
 send_html(struct evhttp_request *req, int status, struct evbuffer *b)
 {
@@ -364,6 +372,7 @@ error(struct evhttp_request *req, int api, int status, const char *code,
 	evbuffer_free(b);
 }
 
+/* retry_after - a Retry-After header of s seconds (at least 1). */
 static void
 retry_after(struct evhttp_request *req, unsigned s)
 {
@@ -398,6 +407,7 @@ start_error(struct evhttp_request *req, int api, enum start_result r,
 	}
 }
 
+/* redirect - 303 to prefix + domain. */
 static void
 redirect(struct evhttp_request *req, const char *prefix, const char *domain)
 {
@@ -553,6 +563,7 @@ route_check(struct web *w, struct evhttp_request *req, const struct web_path *p,
 	store_report_clear(&rep);
 }
 
+/* route_status - GET /api/status/D: running, done, refused, failed, none. */
 static void
 route_status(struct web *w, struct evhttp_request *req, const struct web_path *p)
 {
@@ -606,6 +617,7 @@ stats_get(struct web *w, int64_t scan)
 	return &oldest->s;
 }
 
+/* route_stats - /stats and /api/stats of ?scan=N, --scan, or the latest. */
 static void
 route_stats(struct web *w, struct evhttp_request *req, const struct web_path *p)
 {
@@ -630,6 +642,7 @@ route_stats(struct web *w, struct evhttp_request *req, const struct web_path *p)
 	}
 }
 
+/* route_style - the stylesheet, cacheable: it changes only with the binary. */
 static void
 route_style(struct evhttp_request *req)
 {
@@ -644,6 +657,7 @@ route_style(struct evhttp_request *req)
 	evbuffer_free(b);
 }
 
+/* handle - every request: route, method, then the route's answer. */
 static void
 handle(struct evhttp_request *req, void *arg)
 {

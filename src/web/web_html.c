@@ -61,6 +61,7 @@ html_fmt(struct evbuffer *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* web_fmt_age - a short, rounded age for people. */
 void
 web_fmt_age(int64_t s, char *buf, size_t len)
 {
@@ -99,6 +100,7 @@ head(struct evbuffer *b, const char *title, unsigned refresh_s)
 	    "<a href=\"/stats\">Statistics</a></nav></header>\n<main>");
 }
 
+/* foot - the frame's bottom. */
 static void
 foot(struct evbuffer *b)
 {
@@ -108,21 +110,31 @@ foot(struct evbuffer *b)
 	    "</footer></body></html>\n");
 }
 
-/* letter_class - the CSS class of a grade letter ("A+" -> "g-ap"). */
-static const char *
-letter_class(const char *l)
+/*
+ * The CSS classes of a grade letter: its badge and its chart bar.  Both
+ * are literals of this table, never text from a report.
+ */
+static const struct grade_style {
+	const char	*letter, *badge, *bar;
+} grade_styles[] = {
+	{ "A+", "g-ap", "bar-ap" }, { "A", "g-a", "bar-a" },
+	{ "A-", "g-am", "bar-am" }, { "B", "g-b", "bar-b" },
+	{ "C", "g-c", "bar-c" }, { "D", "g-d", "bar-d" },
+	{ "E", "g-e", "bar-e" }, { "F", "g-f", "bar-f" },
+};
+static const struct grade_style no_grade = { NULL, "g-none", "bar-none" };
+
+/* grade_style - the classes of letter ("A+" ... "F"); others: no grade. */
+static const struct grade_style *
+grade_style(const char *letter)
 {
-	static const struct { const char *l, *c; } map[] = {
-		{ "A+", "g-ap" }, { "A", "g-a" }, { "A-", "g-am" },
-		{ "B", "g-b" }, { "C", "g-c" }, { "D", "g-d" }, { "E", "g-e" },
-		{ "F", "g-f" },
-	};
 	size_t i;
 
-	for (i = 0; l != NULL && i < sizeof(map) / sizeof(*map); i++)
-		if (strcmp(l, map[i].l) == 0)
-			return map[i].c;
-	return "g-none";
+	for (i = 0; letter != NULL &&
+	    i < sizeof(grade_styles) / sizeof(*grade_styles); i++)
+		if (strcmp(letter, grade_styles[i].letter) == 0)
+			return &grade_styles[i];
+	return &no_grade;
 }
 
 /* badge - a grade letter in its coloured box; NULL: a dash. */
@@ -130,7 +142,7 @@ static void
 badge(struct evbuffer *b, const char *letter, const char *size)
 {
 	html_raw(b, "<span class=\"grade ");
-	html_raw(b, letter_class(letter));
+	html_raw(b, grade_style(letter)->badge);
 	html_raw(b, " ");
 	html_raw(b, size);
 	html_raw(b, "\">");
@@ -187,6 +199,7 @@ row(struct evbuffer *b, const char *label, const char *value)
 	html_raw(b, "</td></tr>");
 }
 
+/* row_int - a row with a number. */
 static void
 row_int(struct evbuffer *b, const char *label, long long v)
 {
@@ -196,6 +209,7 @@ row_int(struct evbuffer *b, const char *label, long long v)
 	row(b, label, n);
 }
 
+/* row_bool - a yes/no row, green when it is the good answer. */
 static void
 row_bool(struct evbuffer *b, const char *label, int v, int good_if_true)
 {
@@ -386,6 +400,7 @@ render_auth_address(struct evbuffer *b, const json_t *a)
 	html_raw(b, "</table></section>");
 }
 
+/* render_mta_sts - MTA-STS (RFC 8461): verdict, record, fetch, policy. */
 static void
 render_mta_sts(struct evbuffer *b, const json_t *auth)
 {
@@ -430,6 +445,7 @@ render_mta_sts(struct evbuffer *b, const json_t *auth)
 	html_raw(b, "</table></section>");
 }
 
+/* render_tls_rpt - TLS-RPT (RFC 8460): where failures are reported. */
 static void
 render_tls_rpt(struct evbuffer *b, const json_t *auth)
 {
@@ -468,6 +484,7 @@ dnssec_state(struct evbuffer *b, const json_t *dns)
 	html_raw(b, "</span>");
 }
 
+/* render_dnssec - the DNSSEC state of the MX and address lookups. */
 static void
 render_dnssec(struct evbuffer *b, const json_t *r)
 {
@@ -507,6 +524,7 @@ href_ok(const char *u)
 	    strpbrk(u, "\"'<> ") == NULL;
 }
 
+/* render_findings - findings with severity, evidence, fix per MTA, references. */
 static void
 render_findings(struct evbuffer *b, const json_t *findings)
 {
@@ -522,12 +540,17 @@ render_findings(struct evbuffer *b, const json_t *findings)
 		    "references"), *v;
 		size_t j;
 
-		html_raw(b, "<li class=\"finding\"><span class=\"sev sev-");
-		html_raw(b, sev == NULL ? "info" :
+		/* The class is one of our literals, whatever the report says. */
+		const char *cls = sev == NULL ? "info" :
 		    strcmp(sev, "critical") == 0 ? "critical" :
 		    strcmp(sev, "high") == 0 ? "high" :
 		    strcmp(sev, "medium") == 0 ? "medium" :
-		    strcmp(sev, "low") == 0 ? "low" : "info");
+		    strcmp(sev, "low") == 0 ? "low" : "info";
+
+		html_raw(b, "<li class=\"finding f-");
+		html_raw(b, cls);
+		html_raw(b, "\"><span class=\"sev sev-");
+		html_raw(b, cls);
 		html_raw(b, "\">");
 		html_text(b, sev != NULL ? sev : "info");
 		html_raw(b, "</span> <strong class=\"ftitle\">");
@@ -580,6 +603,7 @@ render_findings(struct evbuffer *b, const json_t *findings)
 	html_raw(b, "</ul>");
 }
 
+/* render_certificate - the leaf certificate and whether it verifies. */
 static void
 render_certificate(struct evbuffer *b, const json_t *tls)
 {
@@ -618,6 +642,7 @@ render_certificate(struct evbuffer *b, const json_t *tls)
 	html_raw(b, "</table></section>");
 }
 
+/* render_protocol - the negotiated version and, enumerated, all of them. */
 static void
 render_protocol(struct evbuffer *b, const json_t *tls, const json_t *en)
 {
@@ -652,6 +677,7 @@ render_protocol(struct evbuffer *b, const json_t *tls, const json_t *en)
 	html_raw(b, "</table></section>");
 }
 
+/* render_kx - key exchange: kind, group, size, forward secrecy. */
 static void
 render_kx(struct evbuffer *b, const json_t *tls, const json_t *en)
 {
@@ -683,6 +709,7 @@ render_kx(struct evbuffer *b, const json_t *tls, const json_t *en)
 	html_raw(b, "</table></section>");
 }
 
+/* render_cipher - the negotiated suite and every accepted one. */
 static void
 render_cipher(struct evbuffer *b, const json_t *tls, const json_t *en)
 {
@@ -730,6 +757,7 @@ render_cipher(struct evbuffer *b, const json_t *tls, const json_t *en)
 	html_raw(b, "</section>");
 }
 
+/* render_smtp - banner, EHLO, STARTTLS: server-supplied text, escaped. */
 static void
 render_smtp(struct evbuffer *b, const json_t *smtp)
 {
@@ -748,6 +776,7 @@ render_smtp(struct evbuffer *b, const json_t *smtp)
 	html_raw(b, "</table></section>");
 }
 
+/* render_clients - the simulated senders table (docs/clients.md). */
 static void
 render_clients(struct evbuffer *b, const json_t *clients)
 {
@@ -825,6 +854,7 @@ render_grade_rules(struct evbuffer *b, const json_t *g)
 	html_raw(b, "</ul></details>");
 }
 
+/* status_class - the colour class of an SMTP status. */
 static const char *
 status_class(const char *st)
 {
@@ -838,6 +868,7 @@ status_class(const char *st)
 	return "warn";
 }
 
+/* render_address - one address: grade, score, sections, findings, clients. */
 static void
 render_address(struct evbuffer *b, const json_t *a)
 {
@@ -886,6 +917,7 @@ render_address(struct evbuffer *b, const json_t *a)
 	html_raw(b, "</article>");
 }
 
+/* render_host - one MX host and its addresses. */
 static void
 render_host(struct evbuffer *b, const json_t *h)
 {
@@ -1149,27 +1181,20 @@ counts_chart(struct evbuffer *b, const char *heading, const char *title,
 	html_raw(b, "</section>");
 }
 
+/* grade_chart - the spread of letters, best first, as a bar chart. */
 static void
 grade_chart(struct evbuffer *b, const char *title, const uint64_t *by)
 {
-	static const char *const cls[GRADE_LETTER_COUNT] = { 0 };
 	struct web_bar bars[GRADE_LETTER_COUNT];
 	size_t k = 0;
 	int l;
 
-	(void)cls;
 	for (l = GRADE_LETTER_COUNT - 1; l > GRADE_NONE; l--) {
 		const char *name = grade_letter_name((enum grade_letter)l);
 
 		bars[k].label = name;
 		bars[k].n = by[l];
-		bars[k].cls = strcmp(letter_class(name), "g-ap") == 0 ? "bar-ap" :
-		    strcmp(letter_class(name), "g-a") == 0 ? "bar-a" :
-		    strcmp(letter_class(name), "g-am") == 0 ? "bar-am" :
-		    strcmp(letter_class(name), "g-b") == 0 ? "bar-b" :
-		    strcmp(letter_class(name), "g-c") == 0 ? "bar-c" :
-		    strcmp(letter_class(name), "g-d") == 0 ? "bar-d" :
-		    strcmp(letter_class(name), "g-e") == 0 ? "bar-e" : "bar-f";
+		bars[k].cls = grade_style(name)->bar;
 		k++;
 	}
 	bars[k].label = "not graded";
@@ -1406,6 +1431,8 @@ const char web_style_css[] =
 ".sev-critical{background:#8e0000}.sev-high{background:#c62828}"
 ".sev-medium{background:#d9480f}.sev-low{background:#e3a008}"
 ".sev-info{background:#5d6776}\n"
+".f-critical{border-left-color:#8e0000}.f-high{border-left-color:#c62828}"
+".f-medium{border-left-color:#d9480f}.f-low{border-left-color:#e3a008}\n"
 ".bymta dt{font-weight:600}.bymta dd{margin:0 0 .4rem}\n"
 ".refs{font-size:.85rem}\n"
 ".progress-page{max-width:40rem;margin:2rem auto;text-align:center}\n"
