@@ -12,7 +12,9 @@
 #   --peers K      servers sslscan assesses (default 5), one after another
 #   --testssl K    servers testssl.sh assesses with --file and --parallel,
 #                  as bulk users run it (default 0: minutes per server)
-#   --only-mem     only the memory measurement (no scan of N, no peers)
+#   --only-mem     only the memory measurement (no scan of N, no peers);
+#                  its --concurrency 1 run takes M sessions one after
+#                  another (-m 250 --rtt 300: about 6 minutes)
 #
 # Everything runs in a network namespace of its own (unshare -n) holding
 # only a loopback interface, so nothing can leave the machine:

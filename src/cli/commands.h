@@ -5,13 +5,15 @@
  *   mailtls stats  [--db URI] [--scan N] [--json]
  *   mailtls export [--db URI] [--scan N] [--format jsonl|csv]
  *                  [--per domain|server]
+ *   mailtls diff   [--db URI] [--json] [--expiring DAYS] SCAN1 SCAN2
  *   mailtls check --db URI DOMAIN...     (main.c, with the helpers below)
  *
- * cmd_stats() and cmd_export() take argv as main() received it minus the
- * program name (argv[0] is the command name), write their output to
- * stdout and return the exit status: 0 done, 2 usage or database error,
- * after ONE line on stderr ("mailtls: database ./x.db: file is not a
- * database").  Neither ever writes to the database (STORE_OPEN_READ).
+ * cmd_stats(), cmd_export() and cmd_diff() take argv as main() received
+ * it minus the program name (argv[0] is the command name), write their
+ * output to stdout and return the exit status: 0 done, 2 usage or
+ * database error, after ONE line on stderr ("mailtls: database ./x.db:
+ * file is not a database").  None ever writes to the database
+ * (STORE_OPEN_READ).
  */
 #ifndef MAILTLS_COMMANDS_H
 #define MAILTLS_COMMANDS_H
