@@ -91,6 +91,7 @@ struct check {
 	size_t			 cap_jobs;
 	struct event		*complete;
 	struct timeval		 started;
+	const struct policy_list_entry *policy;	/* --policy-file, or NULL */
 };
 
 void
@@ -797,9 +798,14 @@ on_complete(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < d->n_hosts; i++)
+	for (i = 0; i < d->n_hosts; i++) {
 		qsort(d->hosts[i].servers, d->hosts[i].n_servers,
 		    sizeof(*d->hosts[i].servers), server_order);
+		/* A list entry with mxs names the hosts allowed to get mail. */
+		d->hosts[i].policy_unlisted = c->policy != NULL &&
+		    c->policy->n_mxs > 0 &&
+		    !policy_list_mx_match(c->policy, d->hosts[i].name);
+	}
 	event_base_gettimeofday_cached(c->env->base, &now);
 	evutil_timersub(&now, &c->started, &dt);
 	/* The cached clock may lag the one read at the start by a few ms. */
@@ -832,6 +838,7 @@ check_start(const struct check_env *env, const char *domain,
 		const struct policy_list_entry *e =
 		    policy_list_find(env->policies, domain);
 
+		c->policy = e;
 		c->res->policy_listed = e != NULL;
 		c->res->policy_enforce = e != NULL &&
 		    e->mode == POLICY_LIST_ENFORCE;

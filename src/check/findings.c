@@ -769,6 +769,14 @@ static const struct finding_kind kinds[] = {
 		"https://www.rfc-editor.org/rfc/rfc3207#section-6",
 		"https://www.rfc-editor.org/rfc/rfc8461#section-1" },
 	    .fix_mta = FIX_ENABLE_STARTTLS },
+	[F_POLICY_LIST_MX_UNLISTED] = { "policy-list-mx-unlisted", SEV_MEDIUM,
+	    "The MX host is not among the mxs the --policy-file list gives "
+	    "for the domain",
+	    "Senders applying the list refuse (enforce) or report (testing) "
+	    "delivery to hosts it does not name: update the list's entry, or "
+	    "the MX records.",
+	    .refs = {
+		"https://www.rfc-editor.org/rfc/rfc8461#section-4.1" } },
 };
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == F_COUNT,
     "one entry per finding_id");
@@ -1311,6 +1319,10 @@ derive_auth(struct domain_result *d)
 		struct host_result *h = &d->hosts[i];
 		const char *by = auth_tls_required_by(d, h);
 
+		if (h->policy_unlisted)
+			findings_add(&h->findings, F_POLICY_LIST_MX_UNLISTED,
+			    "%s, mode %s", h->name, d->policy_enforce ?
+			    "enforce" : "testing");
 		for (j = 0; by != NULL && j < h->n_servers; j++) {
 			const struct server_result *s = h->servers[j];
 

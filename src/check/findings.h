@@ -109,6 +109,7 @@ enum finding_id {
 	/* authentication, the domain as a whole */
 	F_NO_AUTHENTICATION,
 	F_TLS_REQUIRED_BUT_MISSING,
+	F_POLICY_LIST_MX_UNLISTED,
 	F_COUNT
 };
 

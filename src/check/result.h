@@ -91,6 +91,9 @@ struct host_result {
 	size_t			 n_servers;
 	struct dane_host_result	 dane;		/* host.dane.state PENDING: not
 						   looked up (no DANE check) */
+	int			 policy_unlisted;	/* the --policy-file entry
+						   of the domain has mxs, and
+						   none matches this host */
 	struct findings		 findings;
 };
 

@@ -17,7 +17,8 @@
  *
  * A domain listed in mode "enforce" requires TLS: when STARTTLS is missing
  * or fails, mailtls reports possible STARTTLS stripping on the path.
- * "testing" is recorded, nothing more.  Unknown keys are ignored, as the
+ * "testing" is recorded.  An entry with "mxs" names the MX hosts senders
+ * accept for the domain; an MX host outside them is reported.  Unknown keys are ignored, as the
  * list's own tools do; anything else malformed is an error naming where.
  *
  * Lifecycle: policy_list_load() or policy_list_parse() -> lookups ->

@@ -186,16 +186,22 @@ policy-list)
     # --policy-file (STARTTLS Everywhere format) lists plain.mailtls.test in
     # mode enforce: missing STARTTLS there is possible stripping.
     list=$(mktemp)
-    printf '{"version": "0.1", "policies": {"plain.%s": {"mode": "enforce", "mxs": [".%s"]}, "good.%s": {"policy-alias": "lab"}}, "policy-aliases": {"lab": {"mode": "testing"}}}' \
-        "$LAB_ZONE" "$LAB_ZONE" "$LAB_ZONE" > "$list"
+    printf '{"version": "0.1", "policies": {"plain.%s": {"mode": "enforce", "mxs": [".%s"]}, "good.%s": {"policy-alias": "lab"}, "strong.%s": {"mode": "enforce", "mxs": ["mx1.%s"]}}, "policy-aliases": {"lab": {"mode": "testing"}}}' \
+        "$LAB_ZONE" "$LAB_ZONE" "$LAB_ZONE" "$LAB_ZONE" "$LAB_ZONE" > "$list"
     run_check plain --quick --policy-file "$list"
     expect_rc 1
     jqe '.authentication.policy_list == "enforce"'
     has_finding starttls-required-but-missing
     jqe '[.mx[0].findings[] | select(.id == "starttls-required-but-missing") | .detail] | any(test("policy-file"))'
+    lacks_finding policy-list-mx-unlisted       # plain-mx is under .mailtls.test
     run_check good --quick --policy-file "$list"
     jqe '.authentication.policy_list == "testing"'
     lacks_finding starttls-required-but-missing
+    lacks_finding policy-list-mx-unlisted       # the alias names no mxs
+    # strong's entry names mx1 only: its MX strong-mx is not on the list.
+    run_check strong --quick --policy-file "$list"
+    has_finding policy-list-mx-unlisted
+    jqe '[.mx[0].findings[] | select(.id == "policy-list-mx-unlisted") | .detail] == ["strong-mx.mailtls.test, mode enforce"]'
     run_check plain --quick
     jqe '.authentication.policy_list == null'
     lacks_finding starttls-required-but-missing
