@@ -165,7 +165,9 @@ check_whole(const uint8_t *data, size_t size, const struct scan_input *in,
 		free(sorted);
 	}
 
-	text = joined(in, &len, 0);
+	/* The identity digest: each name followed by "\n", as
+	 * store_digest_names() hashes a list. */
+	text = joined(in, &len, 1);
 	CHECK(EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) == 1);
 	for (i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
