@@ -43,6 +43,22 @@
 		    "...\\SCHANNEL\\Ciphers\\RC4 128/128 Enabled=0", \
 }
 
+/* TLS 1.2 and up only, per MTA: every finding about an old protocol. */
+#define FIX_LEGACY_PROTOCOLS { \
+		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1.2 (Postfix < 3.6: !SSLv2, " \
+		    "!SSLv3, !TLSv1, !TLSv1.1)", \
+		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 " \
+		    "+no_tlsv1_1; GnuTLS: tls_require_ciphers = " \
+		    "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", \
+		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 " \
+		    "+SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1", \
+		[MTA_OPENSMTPD] = "listen on ... tls pki NAME protocols \"tlsv1.2,tlsv1.3\" " \
+		    "(the libtls default \"secure\")", \
+		[MTA_EXCHANGE] = "disable TLS 1.0/1.1 in SChannel: " \
+		    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS " \
+		    "1.0\\Server Enabled=0 (same for TLS 1.1), then reboot", \
+}
+
 /* STARTTLS with a certificate, per MTA: every finding about missing TLS. */
 #define FIX_ENABLE_STARTTLS { \
 		[MTA_POSTFIX] = "smtpd_tls_security_level = may; smtpd_tls_chain_files = " \
@@ -225,20 +241,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8996",
 		"https://www.rfc-editor.org/rfc/rfc9325" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1.2 (Postfix < 3.6: !SSLv2, "
-		    "!SSLv3, !TLSv1, !TLSv1.1)",
-		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 "
-		    "+no_tlsv1_1; GnuTLS: tls_require_ciphers = "
-		    "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
-		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 "
-		    "+SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME protocols \"tlsv1.2,tlsv1.3\" "
-		    "(the libtls default \"secure\")",
-		[MTA_EXCHANGE] = "disable TLS 1.0/1.1 in SChannel: "
-		    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
-		    "1.0\\Server Enabled=0 (same for TLS 1.1), then reboot",
-	    } },
+	    .fix_mta = FIX_LEGACY_PROTOCOLS },
 	[F_MODERN_CLIENT_REFUSES] = { "modern-client-refuses", SEV_HIGH,
 	    "A default modern client would refuse this handshake: mail from "
 	    "up-to-date senders queues",
@@ -388,20 +391,7 @@ static const struct finding_kind kinds[] = {
 	    .refs = {
 		"https://www.rfc-editor.org/rfc/rfc8996",
 		"https://www.rfc-editor.org/rfc/rfc9325" },
-	    .fix_mta = {
-		[MTA_POSTFIX] = "smtpd_tls_protocols = >=TLSv1.2 (Postfix < 3.6: !SSLv2, "
-		    "!SSLv3, !TLSv1, !TLSv1.1)",
-		[MTA_EXIM] = "OpenSSL: openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 "
-		    "+no_tlsv1_1; GnuTLS: tls_require_ciphers = "
-		    "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
-		[MTA_SENDMAIL] = "O ServerSSLOptions=+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 "
-		    "+SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1",
-		[MTA_OPENSMTPD] = "listen on ... tls pki NAME protocols \"tlsv1.2,tlsv1.3\" "
-		    "(the libtls default \"secure\")",
-		[MTA_EXCHANGE] = "disable TLS 1.0/1.1 in SChannel: "
-		    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
-		    "1.0\\Server Enabled=0 (same for TLS 1.1), then reboot",
-	    } },
+	    .fix_mta = FIX_LEGACY_PROTOCOLS },
 	[F_NO_TLS12] = { "no-tls12", SEV_HIGH,
 	    "The server supports neither TLS 1.2 nor TLS 1.3",
 	    "Current senders refuse older versions. Upgrade the TLS library "
