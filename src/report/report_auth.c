@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check/auth.h"
+#include "util/digest.h"
 
 /* --- shared ---------------------------------------------------------------- */
 
@@ -26,17 +27,10 @@ str_or_null(const char *s)
 static char *
 hex(const uint8_t *data, size_t len)
 {
-	static const char digits[] = "0123456789abcdef";
 	char *out = malloc(2 * len + 1);
-	size_t i;
 
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[data[i] >> 4];
-		out[2 * i + 1] = digits[data[i] & 0xf];
-	}
-	out[2 * len] = '\0';
+	if (out != NULL)
+		hex_encode(data, len, out);
 	return out;
 }
 

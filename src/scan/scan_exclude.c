@@ -8,7 +8,6 @@
 #include "scan/scan_exclude.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "dns/dns_name.h"
 #include "scan/scan_lines.h"
 #include "scan/scan_set.h"
+#include "util/digest.h"
 #include "util/punycode.h"
 #include "util/sanitize.h"
 
@@ -246,12 +246,9 @@ canon_cmp(const void *a, const void *b)
 int
 scan_exclude_digest(const struct scan_exclude *ex, char hex[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	size_t n = ex != NULL ? ex->n_canon : 0, k;
+	size_t n = ex != NULL ? ex->n_canon : 0;
 	char **v = NULL;
-	EVP_MD_CTX *ctx;
-	int ok;
+	int rc;
 
 	if (n > 0) {
 		if ((v = malloc(n * sizeof(*v))) == NULL)
@@ -259,19 +256,9 @@ scan_exclude_digest(const struct scan_exclude *ex, char hex[65])
 		memcpy(v, ex->canon, n * sizeof(*v));
 		qsort(v, n, sizeof(*v), canon_cmp);
 	}
-	ctx = EVP_MD_CTX_new();
-	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	for (k = 0; ok && k < n; k++)
-		ok = EVP_DigestUpdate(ctx, v[k], strlen(v[k])) == 1 &&
-		    EVP_DigestUpdate(ctx, "\n", 1) == 1;
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-	EVP_MD_CTX_free(ctx);
+	rc = digest_names((const char *const *)v, n, hex);
 	free(v);
-	if (!ok)
-		return -1;
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return rc;
 }
 
 int

@@ -16,6 +16,7 @@
 #include "dns/dns_name.h"
 #include "scan/scan_lines.h"
 #include "scan/scan_set.h"
+#include "util/digest.h"
 #include "util/punycode.h"
 #include "util/sanitize.h"
 
@@ -146,19 +147,6 @@ one_name(struct loader *ld, const char *text, size_t len)
 	return keep(ld, stored, n);
 }
 
-static void
-hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 0x0f];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 scan_input_load_stream(FILE *fp, const char *name,
     const struct scan_input_opts *opts, struct scan_input *in)
@@ -201,7 +189,7 @@ scan_input_load_stream(FILE *fp, const char *name,
 	}
 	if (EVP_DigestFinal_ex(ld.md, digest, &dlen) != 1 || dlen != 32)
 		goto nomem;
-	hex(digest, dlen, in->sha256);
+	hex_encode(digest, dlen, in->sha256);
 	if (opts != NULL && opts->warn != NULL && in->invalid > ld.shown)
 		fprintf(opts->warn, "%s: %zu more invalid lines not shown\n",
 		    name, in->invalid - ld.shown);

@@ -13,13 +13,13 @@
 #include "store/store_backend.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
+#include "util/digest.h"
 
 /* Strings of one batch: bump-allocated in blocks, freed together. */
 struct arena_block {
@@ -321,24 +321,7 @@ int
 store_digest_names(const char *const *names, size_t n,
     char hex[STORE_SHA256_HEX])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok;
-	size_t k;
-
-	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	for (k = 0; ok && k < n; k++)
-		ok = EVP_DigestUpdate(ctx, names[k], strlen(names[k])) == 1 &&
-		    EVP_DigestUpdate(ctx, "\n", 1) == 1;
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == 32;
-	EVP_MD_CTX_free(ctx);
-	hex[0] = '\0';
-	if (!ok)
-		return -1;
-	for (i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return digest_names(names, n, hex);
 }
 
 void

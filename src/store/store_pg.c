@@ -548,22 +548,17 @@ pg_scan_begin(struct store *st, const struct store_scan_params *p,
 }
 
 /*
- * stream - run id in single-row mode and hand each row to cb, so that
- * millions of rows never sit in memory at once.  cb returning -1 cancels
- * the query.
+ * stream_sent - the rows of the query just sent (single-row mode set),
+ * each handed to cb, so that millions of rows never sit in memory at once.
+ * cb returning -1 cancels the query.  Reads every result to the end.
  */
 static int
-stream(struct store *st, struct pg *g, enum stmt_id id, const struct params *p,
+stream_sent(struct store *st, struct pg *g,
     int (*cb)(void *arg, const PGresult *r), void *arg, const char *what)
 {
 	PGresult *r;
 	int rc = 0;
 
-	if (!PQsendQueryPrepared(g->conn, stmt_name[id], p->n, p->v, NULL, NULL,
-	    0) || !PQsetSingleRowMode(g->conn)) {
-		drain(g);
-		return pg_fail(st, g, NULL, what);
-	}
 	while ((r = PQgetResult(g->conn)) != NULL) {
 		ExecStatusType s = PQresultStatus(r);
 
@@ -585,6 +580,19 @@ stream(struct store *st, struct pg *g, enum stmt_id id, const struct params *p,
 		PQclear(r);
 	}
 	return rc;
+}
+
+/* stream - run the prepared statement id row by row (stream_sent()). */
+static int
+stream(struct store *st, struct pg *g, enum stmt_id id, const struct params *p,
+    int (*cb)(void *arg, const PGresult *r), void *arg, const char *what)
+{
+	if (!PQsendQueryPrepared(g->conn, stmt_name[id], p->n, p->v, NULL, NULL,
+	    0) || !PQsetSingleRowMode(g->conn)) {
+		drain(g);
+		return pg_fail(st, g, NULL, what);
+	}
+	return stream_sent(st, g, cb, arg, what);
 }
 
 struct done_arg {
@@ -1674,7 +1682,7 @@ diff_row(void *arg, const PGresult *r)
 }
 
 /*
- * diff_stream - one diff query in single-row mode (see stream()), its
+ * diff_stream - one diff query row by row (stream_sent()), its
  * parameters separate from the text as everywhere: unnamed, not
  * prepared, as only `diff` runs them, once each.
  */
@@ -1682,35 +1690,12 @@ static int
 diff_stream(struct store *st, struct pg *g, const struct params *p,
     struct diff_arg *d)
 {
-	PGresult *r;
-	int rc = 0;
-
 	if (!PQsendQueryParams(g->conn, diff_sql[d->kind], p->n, NULL, p->v,
 	    NULL, NULL, 0) || !PQsetSingleRowMode(g->conn)) {
 		drain(g);
 		return pg_fail(st, g, NULL, "cannot compare the scans");
 	}
-	while ((r = PQgetResult(g->conn)) != NULL) {
-		ExecStatusType s = PQresultStatus(r);
-
-		if (s == PGRES_SINGLE_TUPLE && rc == 0) {
-			if (diff_row(d, r) == -1) {
-				PGcancel *c = PQgetCancel(g->conn);
-				char buf[256];
-
-				rc = store_set_error(st, "stopped");
-				if (c != NULL) {
-					PQcancel(c, buf, sizeof(buf));
-					PQfreeCancel(c);
-				}
-			}
-		} else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK &&
-		    rc == 0) {
-			rc = pg_fail(st, g, r, "cannot compare the scans");
-		}
-		PQclear(r);
-	}
-	return rc;
+	return stream_sent(st, g, diff_row, d, "cannot compare the scans");
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tls/tls_name.h"
+#include "util/digest.h"
 #include "util/sanitize.h"
 
 #define CERT_TEXT_MAX 1024	/* longest subject/issuer we keep */
@@ -115,7 +116,7 @@ int
 cert_facts_from_x509(X509 *cert, struct cert_facts *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	EVP_PKEY *pkey;
 	int len;
 
@@ -133,9 +134,8 @@ cert_facts_from_x509(X509 *cert, struct cert_facts *out)
 	out->self_signed = X509_check_issued(cert, cert) == X509_V_OK &&
 	    pkey != NULL && X509_verify(cert, pkey) == 1;
 	out->is_ca = X509_check_ca(cert) > 0;
-	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1)
-		for (i = 0; i < mdlen && i < 32; i++)
-			snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
+	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32)
+		hex_encode(md, mdlen, out->sha256);
 	if ((len = i2d_X509(cert, &out->der)) <= 0)
 		goto nomem;
 	out->der_len = (size_t)len;
